@@ -1,0 +1,5 @@
+"""Allow ``python -m contactbook``."""
+
+from contactbook.cli.main import main
+
+main()

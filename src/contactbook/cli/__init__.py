@@ -1,0 +1,1 @@
+"""The command line: operators use the same services as the APIs."""

@@ -1,0 +1,1 @@
+"""Domain: pure rules and models of Contactbook; no I/O, no web framework, no SQL."""

@@ -1,0 +1,136 @@
+"""Phone numbers: every stored phone is E.164, normalised with the account's default region.
+
+The rule (DESIGN §3.5): input that cannot be a phone number is refused; a number that is possible
+for its country code but unknown to the numbering-plan metadata (new ranges, test numbers such as
+`+10233456781`) is kept, with `valid=False` recorded so callers can tell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+from contactbook.domain.errors import InvalidInput, ProblemCode
+
+E164_MAX_LENGTH = 16  # "+" and at most 15 digits (ITU-T E.164)
+
+_TYPE_NAMES: dict[int, str] = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+    PhoneNumberType.UNKNOWN: "unknown",
+}
+
+# Characters people put in phone numbers; anything else (letters, "@") means it is not a number.
+_ALLOWED = re.compile(r"^[\d\s+()\-./]+$")
+_DIGITS = re.compile(r"\D")
+
+
+class LineType(StrEnum):
+    """Line types as phonenumbers' metadata knows them."""
+
+    FIXED_LINE = "fixed_line"
+    MOBILE = "mobile"
+    FIXED_LINE_OR_MOBILE = "fixed_line_or_mobile"
+    TOLL_FREE = "toll_free"
+    PREMIUM_RATE = "premium_rate"
+    SHARED_COST = "shared_cost"
+    VOIP = "voip"
+    PERSONAL_NUMBER = "personal_number"
+    PAGER = "pager"
+    UAN = "uan"
+    VOICEMAIL = "voicemail"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A normalised phone number and what the numbering plan says of it."""
+
+    e164: str
+    region: str | None
+    line_type: str
+    valid: bool
+
+
+def is_supported_region(region: str) -> bool:
+    """True if `region` is an ISO 3166 alpha-2 code the phone metadata knows."""
+    return region.upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def normalise_phone(raw: str, default_region: str | None = None, field: str = "phone") -> Phone:
+    """Normalise `raw` to E.164.
+
+    Accepts international forms (`+44 (0)20 7946 0958`, `0044…`), national forms when the
+    account has a default region (`0661234567` with UA) and bare international digits
+    (`85267202829`).
+
+    Raises: InvalidInput (code `invalid_phone`) when `raw` cannot be a phone number.
+    """
+    return _normalise_cached(raw.strip(), (default_region or "").upper() or None, field)
+
+
+@lru_cache(maxsize=65536)
+def _normalise_cached(text: str, region: str | None, field: str) -> Phone:
+    if not text or not _ALLOWED.match(text):
+        raise _invalid(field, text)
+    digits = _DIGITS.sub("", text)
+    if not 2 <= len(digits) <= 17:
+        raise _invalid(field, text)
+    candidates: list[tuple[str, str | None]] = []
+    if text.startswith("+"):
+        candidates.append((text, None))
+    elif digits.startswith("00"):
+        candidates.append(("+" + digits[2:], None))
+    else:
+        if region:
+            candidates.append((text, region))
+        # Bare digits that already carry a country code (Notificore's ITU form, CSV exports).
+        candidates.append(("+" + digits, None))
+    best: Phone | None = None
+    for candidate, parse_region in candidates:
+        phone = _parse(candidate, parse_region)
+        if phone is None:
+            continue
+        if phone.valid:
+            return phone
+        best = best or phone
+    if best is None:
+        raise _invalid(field, text)
+    return best
+
+
+def _parse(text: str, region: str | None) -> Phone | None:
+    try:
+        number = phonenumbers.parse(text, region)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if len(e164) > E164_MAX_LENGTH or e164[1] == "0":
+        return None
+    if phonenumbers.is_valid_number(number):
+        kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+        return Phone(e164, phonenumbers.region_code_for_number(number), kind, True)
+    region_code = phonenumbers.region_code_for_country_code(number.country_code)
+    return Phone(e164, None if region_code == "ZZ" else region_code, "unknown", False)
+
+
+def _invalid(field: str, text: str) -> InvalidInput:
+    return InvalidInput.single(
+        field, ProblemCode.INVALID_PHONE, "This value is not a valid phone number.", text
+    )

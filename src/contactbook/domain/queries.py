@@ -1,0 +1,160 @@
+"""How callers ask for contacts: a condition tree, a scope, a sort and a page.
+
+Every dialect's list, search and filter translates into one `ContactQuery`; storage compiles it
+to SQL once, so the same semantics hold on every API and both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from contactbook.domain.fields import FieldDefinition, FieldRef
+
+
+class Op(StrEnum):
+    """Comparison operators."""
+
+    EQ = "eq"
+    NE = "ne"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    CONTAINS = "contains"
+    NOT_CONTAINS = "not_contains"
+    STARTS_WITH = "starts_with"
+    PRESENT = "present"
+    ABSENT = "absent"
+    IN = "in"
+
+
+class Scope(StrEnum):
+    """Which contacts a dialect can represent (DESIGN §3.6)."""
+
+    ALL = "all"
+    WITH_PHONE = "with_phone"
+    RESOLVED = "resolved"  # phone, email or external id present
+
+
+# Canonical attributes a condition or sort may name, with their kind.
+ATTRIBUTES: dict[str, str] = {
+    "id": "int",
+    "phone": "text",
+    "email": "text",
+    "name": "text",
+    "external_id": "text",
+    "company": "text",
+    "city": "text",
+    "country_code": "text",
+    "region_code": "text",
+    "locale": "text",
+    "notes": "text",
+    "source": "text",
+    "referer": "text",
+    "last_page": "text",
+    "created_from": "text",
+    "integration_id": "text",
+    "hlr_status": "text",
+    "blocked": "bool",
+    "unsubscribed": "bool",
+    "first_seen": "time",
+    "last_seen": "time",
+    "created_at": "time",
+    "updated_at": "time",
+    "tags": "tag",  # value: a tag name
+    "lists": "list",  # value: a list id
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CustomField:
+    """A custom field named in a condition, before or after resolution."""
+
+    ref: FieldRef
+    definition: FieldDefinition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """`target op value`; `ci` compares text case-insensitively.
+
+    For IN, CONTAINS and NOT_CONTAINS the value may be a tuple: IN and CONTAINS match any of it,
+    NOT_CONTAINS matches none of it. For "tags", EQ means "has the tag" and NE "has not".
+    """
+
+    target: str | CustomField
+    op: Op
+    value: object = None
+    ci: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    """Every item holds."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one item holds."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The item does not hold."""
+
+    item: Expr
+
+
+Expr = Condition | All | AnyOf | Not
+
+
+@dataclass(frozen=True, slots=True)
+class SortKey:
+    """One sort column; `nulls_last` None means the database's default placement."""
+
+    target: str | CustomField
+    descending: bool = False
+    nulls_last: bool | None = None
+    ci: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ContactQuery:
+    """A page of contacts.
+
+    Paging is by `offset` or, when `after` is given, by keyset after that sort position (the
+    position is the sort key values of the last row followed by its id). `with_total` asks for
+    the number of matches across pages; `probe_next` fetches one extra row to tell whether more
+    follow. `include` names relations to load: "lists", "tags", "inboxes".
+    """
+
+    scope: Scope = Scope.ALL
+    where: Expr | None = None
+    sort: tuple[SortKey, ...] = ()
+    offset: int = 0
+    limit: int = 30
+    after: tuple[object, ...] | None = None
+    with_total: bool = False
+    probe_next: bool = False
+    include: frozenset[str] = field(default_factory=lambda: frozenset({"lists", "tags"}))
+
+
+def text_search(text: str, targets: Sequence[str], *, ci: bool = True) -> Expr:
+    """Substring match of `text` on any of `targets`."""
+    return AnyOf(tuple(Condition(target, Op.CONTAINS, text, ci=ci) for target in targets))
+
+
+def all_of(*items: Expr | None) -> Expr | None:
+    """AND of the given expressions, skipping None; None when nothing is left."""
+    present = tuple(item for item in items if item is not None)
+    if not present:
+        return None
+    if len(present) == 1:
+        return present[0]
+    return All(present)

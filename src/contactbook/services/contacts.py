@@ -1,0 +1,351 @@
+"""Contact use cases: create, read, change, delete, list, look up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from contactbook.domain.clock import utcnow
+from contactbook.domain.contacts import UNSET, Contact, ContactInput, clean_plain_fields
+from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.errors import (
+    ContactNotFound,
+    DuplicateContact,
+    InvalidInput,
+    PreconditionFailed,
+    Problem,
+    ProblemCode,
+)
+from contactbook.domain.fields import coerce_value
+from contactbook.domain.lists import MAX_LISTS_PER_CONTACT
+from contactbook.domain.paging import Page
+from contactbook.domain.phones import normalise_phone
+from contactbook.domain.queries import (
+    All,
+    AnyOf,
+    Condition,
+    ContactQuery,
+    CustomField,
+    Expr,
+    Not,
+    Op,
+    SortKey,
+)
+from contactbook.domain.queries import Scope as Visibility
+from contactbook.domain.tags import TagInput, check_color, normalise_tag_name, unique_tags
+from contactbook.services.custom_values import apply_values, resolve_field, typed_values
+from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
+from contactbook.storage.uow import UnitOfWork
+
+LOOKUP_COLUMNS = ("phone", "email", "external_id")
+
+
+async def get_contact(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_id: int,
+    include: frozenset[str] = DEFAULT_INCLUDE,
+) -> Contact:
+    """Raises: ContactNotFound (another account's id looks the same)."""
+    ctx.require(Scope.READ)
+    return await uow.contacts.get(contact_id, include)
+
+
+async def find_contact(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    column: str,
+    value: str,
+    include: frozenset[str] = DEFAULT_INCLUDE,
+) -> Contact:
+    """The contact whose phone, email or external id is `value` (normalised first).
+
+    Raises: ContactNotFound, InvalidInput (bad phone or email).
+    """
+    ctx.require(Scope.READ)
+    if column not in LOOKUP_COLUMNS:
+        raise ValueError(column)
+    key = value.strip()
+    if column == "phone":
+        key = normalise_phone(key, ctx.default_region).e164
+    elif column == "email":
+        key = key.lower()
+    contact_id = await uow.contacts.find_id(column, key)
+    if contact_id is None:
+        raise ContactNotFound(value)
+    return await uow.contacts.get(contact_id, include)
+
+
+async def create_contact(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    data: ContactInput,
+    *,
+    define_missing_fields: bool = False,
+    include: frozenset[str] = DEFAULT_INCLUDE,
+) -> Contact:
+    """Create a contact from `data` (attributes not given take their defaults).
+
+    Raises: InvalidInput (every problem at once, each naming its field), DuplicateContact.
+    """
+    ctx.require(Scope.WRITE)
+    prepared = await _prepare(uow, ctx, data, None, define_missing_fields)
+    conflicts = await uow.contacts.conflicts(prepared.values)
+    if conflicts:
+        raise DuplicateContact(list(conflicts), next(iter(conflicts.values())))
+    now = utcnow()
+    custom = apply_values({}, prepared.custom or {}, replace=True)
+    contact_id = await uow.contacts.insert(prepared.values, custom, now)
+    if prepared.lists:
+        await uow.lists.add_members(prepared.lists, [contact_id])
+    if prepared.tags:
+        tags = await uow.tags.ensure(prepared.tags, now)
+        await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+    return await uow.contacts.get(contact_id, include)
+
+
+async def update_contact(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_id: int,
+    data: ContactInput,
+    *,
+    expected_version: int | None = None,
+    define_missing_fields: bool = False,
+    include: frozenset[str] = DEFAULT_INCLUDE,
+) -> Contact:
+    """Change the attributes given in `data`; explicit None clears.
+
+    For a full replace (PUT) the caller gives every attribute its API can represent.
+
+    Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
+    """
+    ctx.require(Scope.WRITE)
+    current = await uow.contacts.get(contact_id, frozenset({"lists", "tags"}))
+    if expected_version is not None and expected_version != current.version:
+        raise PreconditionFailed(current.version)
+    prepared = await _prepare(uow, ctx, data, current, define_missing_fields)
+    conflicts = await uow.contacts.conflicts(prepared.values, exclude_id=contact_id)
+    if conflicts:
+        raise DuplicateContact(list(conflicts), next(iter(conflicts.values())))
+    now = utcnow()
+    custom = None
+    if prepared.custom is not None:
+        stored = {str(item.field.id): item.value for item in current.custom}
+        custom = apply_values(stored, prepared.custom, replace=data.custom_mode == "replace")
+    await uow.contacts.update(current, prepared.values, custom, now, expected_version)
+    if prepared.lists is not None:
+        await uow.lists.replace_for_contact(contact_id, prepared.lists)
+    if prepared.tags is not None:
+        tags = await uow.tags.ensure(prepared.tags, now)
+        await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+    return await uow.contacts.get(contact_id, include)
+
+
+async def delete_contact(
+    uow: UnitOfWork, ctx: RequestContext, contact_id: int, *, expected_version: int | None = None
+) -> None:
+    """Raises: ContactNotFound, PreconditionFailed."""
+    ctx.require(Scope.WRITE)
+    if expected_version is not None:
+        current = await uow.contacts.get(contact_id, frozenset())
+        if current.version != expected_version:
+            raise PreconditionFailed(current.version)
+    if not await uow.contacts.delete_ids([contact_id]):
+        raise ContactNotFound(contact_id)
+
+
+async def delete_contacts(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_ids: Sequence[int] = (),
+    list_ids: Sequence[int] = (),
+) -> int:
+    """Delete the given contacts and every member of the given lists; return how many went.
+
+    Ids of other accounts or of nothing are skipped.
+    """
+    ctx.require(Scope.WRITE)
+    deleted = await uow.contacts.delete_ids(contact_ids)
+    if list_ids:
+        members = ContactQuery(where=Condition("lists", Op.IN, tuple(list_ids)))
+        deleted += await uow.contacts.delete_where(uow.contacts.select_ids(members))
+    return deleted
+
+
+async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> Page[Contact]:
+    """One page of contacts; `total` when the query asks for it.
+
+    Totals of unfiltered listings and of one list come from maintained counters; only filtered
+    totals are counted.
+
+    Raises: InvalidInput (a condition names an unknown custom field or has a bad value).
+    """
+    ctx.require(Scope.READ)
+    query = await resolve_query(uow, query)
+    items, more = await uow.contacts.page(query)
+    total = await _total(uow, ctx, query) if query.with_total else None
+    after = uow.contacts.sort_values(items[-1], query) if more and items else None
+    return Page(items, total, more, after)
+
+
+async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
+    """Matches of `query` across pages."""
+    ctx.require(Scope.READ)
+    return await _total(uow, ctx, await resolve_query(uow, query))
+
+
+async def resolve_query(uow: UnitOfWork, query: ContactQuery) -> ContactQuery:
+    """Bind custom field references in conditions and sort keys to their definitions, and type
+    the values compared with them."""
+    where = await _resolve_expr(uow, query.where) if query.where is not None else None
+    sort = []
+    for key in query.sort:
+        if isinstance(key.target, CustomField):
+            definition = await resolve_field(uow, key.target.ref, path="sort")
+            key = SortKey(CustomField(key.target.ref, definition), key.descending,
+                          key.nulls_last, key.ci)  # fmt: skip
+        sort.append(key)
+    return replace(query, where=where, sort=tuple(sort))
+
+
+async def _resolve_expr(uow: UnitOfWork, node: Expr) -> Expr:
+    if isinstance(node, All):
+        return All(tuple([await _resolve_expr(uow, item) for item in node.items]))
+    if isinstance(node, AnyOf):
+        return AnyOf(tuple([await _resolve_expr(uow, item) for item in node.items]))
+    if isinstance(node, Not):
+        return Not(await _resolve_expr(uow, node.item))
+    if not isinstance(node.target, CustomField) or node.target.definition is not None:
+        return node
+    definition = await resolve_field(uow, node.target.ref)
+    value = node.value
+    if node.op not in (Op.PRESENT, Op.ABSENT, Op.CONTAINS, Op.NOT_CONTAINS, Op.STARTS_WITH):
+        path = f"custom_fields.{node.target.ref}"
+        if isinstance(value, list | tuple):
+            value = tuple(coerce_value(definition, v, path) for v in value)
+        elif value is not None:
+            value = coerce_value(definition, value, path)
+    return Condition(CustomField(node.target.ref, definition), node.op, value, node.ci)
+
+
+async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
+    if query.where is None:
+        everyone, with_phone, resolved = await uow.accounts.totals(ctx.account_id)
+        return {Visibility.ALL: everyone, Visibility.WITH_PHONE: with_phone,
+                Visibility.RESOLVED: resolved}[query.scope]  # fmt: skip
+    single_list = _single_list(query.where)
+    if single_list is not None and query.scope is Visibility.ALL:
+        return (await uow.lists.get(single_list)).items
+    return await uow.contacts.count(query)
+
+
+def _single_list(node: Expr) -> int | None:
+    if isinstance(node, Condition) and node.target == "lists":
+        values = node.value if isinstance(node.value, tuple | list) else (node.value,)
+        if node.op in (Op.EQ, Op.IN) and len(values) == 1:
+            return int(values[0])  # type: ignore[call-overload]
+    return None
+
+
+# --- preparing input --------------------------------------------------------------------------
+
+
+class _Prepared:
+    __slots__ = ("custom", "lists", "tags", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.custom: dict[str, object] | None = None
+        self.lists: list[int] | None = None
+        self.tags: list[TagInput] | None = None
+
+
+async def _prepare(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    data: ContactInput,
+    current: Contact | None,
+    define_missing_fields: bool,
+) -> _Prepared:
+    """Clean every part of `data`, gathering all problems before raising once."""
+    prepared = _Prepared()
+    problems: list[Problem] = []
+    try:
+        prepared.values = clean_plain_fields(data, ctx.default_region)
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    if data.additional_attributes is not UNSET:
+        given = dict(data.additional_attributes or {})
+        if data.additional_mode == "replace" or current is None:
+            merged = {k: v for k, v in given.items() if v is not None}
+        else:
+            merged = dict(current.additional_attributes)
+            for key, value in given.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+        prepared.values["additional_attributes"] = merged
+    if data.custom is not UNSET:
+        prepared.custom = dict(
+            await typed_values(
+                uow, data.custom, define_missing=define_missing_fields, problems=problems
+            )
+        )
+    if data.lists is not UNSET:
+        prepared.lists = await _check_lists(uow, list(data.lists or ()), problems)
+    if data.tags is not UNSET:
+        prepared.tags = _check_tags(list(data.tags or ()), problems)
+    phone = prepared.values.get("phone")
+    if ctx.test_mode and phone is not None and (current is None or phone != current.phone):
+        if not await uow.accounts.is_verified(ctx.account_id, str(phone)):
+            problems.append(
+                Problem(
+                    "phone",
+                    ProblemCode.PHONE_NOT_VERIFIED,
+                    "A test account may only use verified phone numbers.",
+                    phone,
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return prepared
+
+
+async def _check_lists(uow: UnitOfWork, list_ids: list[int], problems: list[Problem]) -> list[int]:
+    wanted = list(dict.fromkeys(list_ids))
+    if len(wanted) > MAX_LISTS_PER_CONTACT:
+        problems.append(
+            Problem(
+                "lists",
+                ProblemCode.TOO_MANY,
+                f"A contact can be in at most {MAX_LISTS_PER_CONTACT} lists.",
+            )
+        )
+        return wanted
+    existing = await uow.lists.existing_ids(wanted)
+    missing = [i for i in wanted if i not in existing]
+    for list_id in missing:
+        problems.append(
+            Problem(
+                f"lists.{wanted.index(list_id)}",
+                ProblemCode.UNKNOWN_LIST,
+                f"No list {list_id}.",
+                list_id,
+            )
+        )
+    return wanted
+
+
+def _check_tags(given: list[TagInput], problems: list[Problem]) -> list[TagInput]:
+    clean: list[TagInput] = []
+    for index, tag in enumerate(given):
+        try:
+            name = normalise_tag_name(tag.name, f"tags.{index}")
+            color = check_color(tag.color, f"tags.{index}.color") if tag.color else None
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+            continue
+        clean.append(TagInput(name, color))
+    return unique_tags(clean)

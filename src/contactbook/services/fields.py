@@ -1,0 +1,146 @@
+"""Custom field definition use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from contactbook.domain.clock import utcnow
+from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.errors import FieldNotFound, InvalidInput, Problem, ProblemCode
+from contactbook.domain.fields import (
+    MAX_OPTIONS,
+    FieldChanges,
+    FieldDefinition,
+    FieldInput,
+    FieldScope,
+    check_definition_text,
+    check_key,
+    slugify_key,
+)
+from contactbook.storage.uow import UnitOfWork
+
+
+async def list_fields(
+    uow: UnitOfWork, ctx: RequestContext, scope: FieldScope | None = FieldScope.CONTACT
+) -> list[FieldDefinition]:
+    """The account's definitions of `scope` (all scopes when None), by id."""
+    ctx.require(Scope.READ)
+    catalog = await uow.field_catalog()
+    return [d for d in catalog.values() if scope is None or d.scope is scope]
+
+
+async def get_field(
+    uow: UnitOfWork, ctx: RequestContext, field_id: int, scope: FieldScope | None = None
+) -> FieldDefinition:
+    """Raises: FieldNotFound."""
+    ctx.require(Scope.READ)
+    definition = (await uow.field_catalog()).get(field_id)
+    if definition is None or (scope is not None and definition.scope is not scope):
+        raise FieldNotFound(field_id)
+    return definition
+
+
+async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -> FieldDefinition:
+    """Define a custom field; its key defaults to a slug of its name.
+
+    Raises: InvalidInput, DuplicateField.
+    """
+    ctx.require(Scope.WRITE)
+    key = data.key if data.key is not None else slugify_key(data.name)
+    problems: list[Problem] = [*check_definition_text(data.name, data.description), *check_key(key)]
+    problems.extend(_check_options(data.options))
+    if problems:
+        raise InvalidInput(problems)
+    now = utcnow()
+    definition = await uow.fields.add(
+        FieldDefinition(
+            id=0,
+            key=key,
+            name=data.name.strip(),
+            type=data.type,
+            description=data.description or None,
+            visible=data.visible,
+            options=tuple(data.options),
+            scope=data.scope,
+            regex_pattern=data.regex_pattern,
+            regex_cue=data.regex_cue,
+            default_value=data.default_value,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    uow.forget_catalog()
+    return definition
+
+
+async def update_field(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    field_id: int,
+    changes: FieldChanges,
+    scope: FieldScope | None = None,
+) -> FieldDefinition:
+    """Change a definition; its type never changes (stored values depend on it).
+
+    Raises: FieldNotFound, InvalidInput, DuplicateField.
+    """
+    ctx.require(Scope.WRITE)
+    current = await get_field(uow, ctx, field_id, scope)
+    problems = check_definition_text(changes.name, changes.description)
+    if changes.key is not None and changes.key != current.key:
+        problems.extend(check_key(changes.key))
+    if changes.options is not None:
+        problems.extend(_check_options(changes.options))
+    if problems:
+        raise InvalidInput(problems)
+    updated = replace(
+        current,
+        name=changes.name.strip() if changes.name is not None else current.name,
+        key=changes.key if changes.key is not None else current.key,
+        description=_pick(changes, "description", current.description),
+        visible=current.visible if changes.visible is None else changes.visible,
+        options=tuple(changes.options) if changes.options is not None else current.options,
+        regex_pattern=_pick(changes, "regex_pattern", current.regex_pattern),
+        regex_cue=_pick(changes, "regex_cue", current.regex_cue),
+        default_value=_pick(changes, "default_value", current.default_value),
+        updated_at=utcnow(),
+    )
+    saved = await uow.fields.save(updated)
+    uow.forget_catalog()
+    return saved
+
+
+async def delete_fields(uow: UnitOfWork, ctx: RequestContext, field_ids: Sequence[int]) -> int:
+    """Delete definitions and every value stored under them; return how many went."""
+    ctx.require(Scope.WRITE)
+    deleted = await uow.fields.delete_many(field_ids, utcnow())
+    uow.forget_catalog()
+    return len(deleted)
+
+
+async def delete_field(
+    uow: UnitOfWork, ctx: RequestContext, field_id: int, scope: FieldScope | None = None
+) -> None:
+    """Raises: FieldNotFound."""
+    await get_field(uow, ctx, field_id, scope)
+    await delete_fields(uow, ctx, [field_id])
+
+
+def _pick(changes: FieldChanges, name: str, current: object) -> object:
+    if name in changes.clear:
+        return None
+    value = getattr(changes, name)
+    return current if value is None else value
+
+
+def _check_options(options: Sequence[str]) -> list[Problem]:
+    if len(options) > MAX_OPTIONS:
+        return [Problem("options", ProblemCode.TOO_MANY, f"At most {MAX_OPTIONS} options.")]
+    return [
+        Problem(f"options.{i}", ProblemCode.INVALID_TYPE, "Options are strings.", option)
+        for i, option in enumerate(options)
+        if not isinstance(option, str)
+    ]
+
+

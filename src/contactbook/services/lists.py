@@ -1,0 +1,139 @@
+"""List use cases: CRUD and membership."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from contactbook.domain.clock import utcnow
+from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.lists import ContactList, ListChanges, ListInput, clean_list_text
+from contactbook.domain.queries import Condition
+from contactbook.storage.uow import UnitOfWork
+
+MAX_CONTACTS_PER_CHANGE = 10_000
+MAX_LISTS_PER_CHANGE = 100
+
+
+async def list_lists(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    offset: int = 0,
+    limit: int = 50,
+    where: Sequence[Condition] = (),
+    sort: str = "id",
+    descending: bool = False,
+) -> tuple[list[ContactList], int]:
+    """A page of lists and the number of lists matching `where`."""
+    ctx.require(Scope.READ)
+    return await uow.lists.page(offset, limit, where, sort, descending)
+
+
+async def get_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> ContactList:
+    """Raises: ListNotFound."""
+    ctx.require(Scope.READ)
+    return await uow.lists.get(list_id)
+
+
+async def create_list(uow: UnitOfWork, ctx: RequestContext, data: ListInput) -> ContactList:
+    """Raises: InvalidInput (name 3..50, description ≤ 255), DuplicateList."""
+    ctx.require(Scope.WRITE)
+    name, description = clean_list_text(data.name, data.description)
+    assert name is not None
+    if data.is_default:
+        await uow.lists.clear_default()
+    return await uow.lists.add(name, description, data.is_default, utcnow())
+
+
+async def update_list(
+    uow: UnitOfWork, ctx: RequestContext, list_id: int, changes: ListChanges
+) -> ContactList:
+    """Change what `changes` gives.
+
+    Raises: ListNotFound, InvalidInput, DuplicateList.
+    """
+    ctx.require(Scope.WRITE)
+    current = await uow.lists.get(list_id)
+    name, description = clean_list_text(changes.name, changes.description)
+    updated = replace(
+        current,
+        name=name if name is not None else current.name,
+        description=None
+        if changes.clear_description
+        else (description if changes.description is not None else current.description),
+        is_default=current.is_default if changes.is_default is None else changes.is_default,
+    )
+    if updated.is_default and not current.is_default:
+        await uow.lists.clear_default(except_id=list_id)
+    return await uow.lists.save(updated, utcnow())
+
+
+async def delete_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> None:
+    """Delete a list; its contacts stay.
+
+    Raises: ListNotFound.
+    """
+    ctx.require(Scope.WRITE)
+    members = await uow.lists.delete(list_id)
+    await uow.contacts.touch(members, utcnow())
+
+
+async def attach_contacts(
+    uow: UnitOfWork, ctx: RequestContext, list_ids: Sequence[int], contact_ids: Sequence[int]
+) -> int:
+    """Put every contact in every list (idempotent); return how many memberships were new.
+
+    Raises: InvalidInput naming unknown `lists` or `contacts` (nothing changes then).
+    """
+    ctx.require(Scope.WRITE)
+    lists, contacts = await _check(uow, list_ids, contact_ids)
+    added = await uow.lists.add_members(lists, contacts)
+    if added:
+        await uow.contacts.touch(contacts, utcnow())
+    return added
+
+
+async def detach_contacts(
+    uow: UnitOfWork, ctx: RequestContext, list_ids: Sequence[int], contact_ids: Sequence[int]
+) -> int:
+    """Take every contact out of every list; return how many memberships went.
+
+    Raises: InvalidInput naming unknown `lists` or `contacts`.
+    """
+    ctx.require(Scope.WRITE)
+    lists, contacts = await _check(uow, list_ids, contact_ids)
+    removed = await uow.lists.remove_members(lists, contacts)
+    if removed:
+        await uow.contacts.touch(contacts, utcnow())
+    return removed
+
+
+async def _check(
+    uow: UnitOfWork, list_ids: Sequence[int], contact_ids: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    lists = list(dict.fromkeys(list_ids))
+    contacts = list(dict.fromkeys(contact_ids))
+    problems: list[Problem] = []
+    for name, ids, limit in (("lists", lists, MAX_LISTS_PER_CHANGE),
+                             ("contacts", contacts, MAX_CONTACTS_PER_CHANGE)):  # fmt: skip
+        if not ids:
+            problems.append(Problem(name, ProblemCode.REQUIRED, "Give at least one id."))
+        elif len(ids) > limit:
+            problems.append(Problem(name, ProblemCode.TOO_MANY, f"At most {limit} ids at once."))
+    if not problems:
+        known_lists = await uow.lists.existing_ids(lists)
+        known_contacts = await uow.contacts.existing_ids(contacts)
+        problems.extend(
+            Problem(f"lists.{i}", ProblemCode.UNKNOWN_LIST, f"No list {list_id}.", list_id)
+            for i, list_id in enumerate(lists)
+            if list_id not in known_lists
+        )
+        problems.extend(
+            Problem(f"contacts.{i}", ProblemCode.UNKNOWN_CONTACT, f"No contact {cid}.", cid)
+            for i, cid in enumerate(contacts)
+            if cid not in known_contacts
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return lists, contacts

@@ -1,0 +1,40 @@
+"""Configuration, read from `CONTACTBOOK_*` environment variables (or a `.env` file).
+
+Nothing reads it at import time: the CLI and `create_app` build `Settings` and pass it down.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./contactbook.db"
+
+
+class Settings(BaseSettings):
+    """Every setting of a Contactbook process."""
+
+    model_config = SettingsConfigDict(env_prefix="CONTACTBOOK_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    # Pool per process; with N workers the database sees up to 2·N·pool_size connections.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    redis_url: str | None = None
+    # Signs Notificore bearer tokens. Unset: a random secret is made once and kept in the
+    # database, so every process of one installation shares it.
+    secret_key: SecretStr | None = None
+    token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
+    # How long a verified API key is trusted without asking the database again.
+    auth_cache_seconds: float = Field(default=10.0, ge=0)
+    rate_limit: str = "120/minute"
+    rate_limit_enabled: bool = True
+    import_dir: str = "./contactbook-imports"
+    log_level: str = "info"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

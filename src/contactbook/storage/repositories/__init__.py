@@ -1,0 +1,1 @@
+"""Tenant-bound repositories: every statement they build filters on the account they hold."""

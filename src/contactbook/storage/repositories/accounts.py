@@ -1,0 +1,196 @@
+"""Accounts, API keys and verified numbers (the only repository not bound to one account)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contactbook.domain.accounts import Account, ApiKey
+from contactbook.domain.context import Scope
+from contactbook.domain.errors import AccountNotFound
+from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.ids import next_id
+from contactbook.storage.tables import accounts, api_keys, instance_settings, verified_numbers
+
+
+def _account(row: object) -> Account:
+    return Account(
+        id=row.id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        test_mode=row.test_mode,  # type: ignore[attr-defined]
+        default_region=row.default_region,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+    )
+
+
+def _scopes(text: str) -> frozenset[Scope]:
+    return frozenset(Scope(part) for part in text.split(",") if part)
+
+
+class AccountRepository:
+    """Accounts and their credentials."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def add(
+        self, name: str, test_mode: bool, default_region: str | None, now: datetime
+    ) -> Account:
+        result = await self.conn.execute(
+            insert(accounts)
+            .values(name=name, test_mode=test_mode, default_region=default_region, created_at=now)
+            .returning(accounts.c.id)
+        )
+        return Account(result.scalar_one(), name, test_mode, default_region, now)
+
+    async def get(self, account_id: int) -> Account:
+        """Raises: AccountNotFound."""
+        row = (
+            await self.conn.execute(select(accounts).where(accounts.c.id == account_id))
+        ).first()
+        if row is None:
+            raise AccountNotFound(account_id)
+        return _account(row)
+
+    async def exists(self, account_id: int) -> bool:
+        row = await self.conn.execute(select(accounts.c.id).where(accounts.c.id == account_id))
+        return row.first() is not None
+
+    async def list_all(self) -> list[Account]:
+        rows = await self.conn.execute(select(accounts).order_by(accounts.c.id))
+        return [_account(row) for row in rows]
+
+    async def update(self, account_id: int, **values: object) -> None:
+        await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(values))
+
+    async def totals(self, account_id: int) -> tuple[int, int, int]:
+        """(all contacts, contacts with a phone, resolved contacts), from the counters."""
+        row = (
+            await self.conn.execute(
+                select(
+                    accounts.c.contacts_total,
+                    accounts.c.contacts_with_phone,
+                    accounts.c.contacts_resolved,
+                ).where(accounts.c.id == account_id)
+            )
+        ).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    # --- API keys -----------------------------------------------------------------------------
+
+    async def new_key_id(self) -> int:
+        return await next_id(self.conn, "api_keys")
+
+    async def add_key(
+        self,
+        account_id: int,
+        key_id: int,
+        digest: str,
+        scopes: frozenset[Scope],
+        name: str | None,
+        now: datetime,
+    ) -> ApiKey:
+        ordered = sorted(scopes, key=list(Scope).index)
+        await self.conn.execute(
+            insert(api_keys).values(
+                account_id=account_id,
+                id=key_id,
+                key_hash=digest,
+                name=name,
+                scopes=",".join(s.value for s in ordered),
+                created_at=now,
+            )
+        )
+        return ApiKey(key_id, account_id, frozenset(scopes), now, name)
+
+    async def find_key(self, account_id: int, digest: str) -> ApiKey | None:
+        row = (
+            await self.conn.execute(
+                select(api_keys).where(
+                    api_keys.c.account_id == account_id,
+                    api_keys.c.key_hash == digest,
+                    api_keys.c.revoked_at.is_(None),
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        return ApiKey(row.id, row.account_id, _scopes(row.scopes), row.created_at, row.name)
+
+    async def list_keys(self, account_id: int) -> list[ApiKey]:
+        rows = await self.conn.execute(
+            select(api_keys)
+            .where(api_keys.c.account_id == account_id, api_keys.c.revoked_at.is_(None))
+            .order_by(api_keys.c.id)
+        )
+        return [
+            ApiKey(row.id, row.account_id, _scopes(row.scopes), row.created_at, row.name)
+            for row in rows
+        ]
+
+    async def revoke_key(self, account_id: int, key_id: int, now: datetime) -> bool:
+        result = await self.conn.execute(
+            update(api_keys)
+            .where(
+                api_keys.c.account_id == account_id,
+                api_keys.c.id == key_id,
+                api_keys.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return bool(result.rowcount)
+
+    # --- verified numbers ---------------------------------------------------------------------
+
+    async def add_verified_number(self, account_id: int, phone: str, now: datetime) -> bool:
+        if await self.is_verified(account_id, phone):
+            return False
+        await self.conn.execute(
+            insert(verified_numbers).values(account_id=account_id, phone=phone, created_at=now)
+        )
+        return True
+
+    async def remove_verified_number(self, account_id: int, phone: str) -> bool:
+        result = await self.conn.execute(
+            delete(verified_numbers).where(
+                verified_numbers.c.account_id == account_id, verified_numbers.c.phone == phone
+            )
+        )
+        return bool(result.rowcount)
+
+    async def is_verified(self, account_id: int, phone: str) -> bool:
+        row = await self.conn.execute(
+            select(verified_numbers.c.phone).where(
+                verified_numbers.c.account_id == account_id, verified_numbers.c.phone == phone
+            )
+        )
+        return row.first() is not None
+
+    async def verified_numbers(self, account_id: int) -> list[str]:
+        rows = await self.conn.execute(
+            select(verified_numbers.c.phone)
+            .where(verified_numbers.c.account_id == account_id)
+            .order_by(verified_numbers.c.phone)
+        )
+        return [row[0] for row in rows]
+
+    # --- instance-wide settings ---------------------------------------------------------------
+
+    async def setting(self, name: str) -> str | None:
+        row = await self.conn.execute(
+            select(instance_settings.c.value).where(instance_settings.c.name == name)
+        )
+        first = row.first()
+        return None if first is None else str(first[0])
+
+    async def put_setting_once(self, name: str, value: str) -> str:
+        """Store `value` under `name` unless one is there; return what is stored."""
+        # Several processes may start at once; the first insert wins and all read it back.
+        await self.conn.execute(
+            insert_ignore(self.conn, instance_settings, ["name"]).values(name=name, value=value)
+        )
+        stored = await self.setting(name)
+        assert stored is not None
+        return stored

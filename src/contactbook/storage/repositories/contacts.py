@@ -1,0 +1,385 @@
+"""Contacts: rows, lookups, pages, and the account and list counters their writes move."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contactbook.domain.contacts import Contact, CustomValue
+from contactbook.domain.errors import ContactNotFound, DuplicateContact, PreconditionFailed
+from contactbook.domain.fields import FieldDefinition, FieldScope
+from contactbook.domain.queries import ContactQuery
+from contactbook.storage.ids import next_id
+from contactbook.storage.repositories.contact_query import QueryCompiler
+from contactbook.storage.repositories.inboxes import InboxRepository
+from contactbook.storage.repositories.lists import ListRepository, stop_counted
+from contactbook.storage.repositories.tags import TagRepository
+from contactbook.storage.tables import accounts, contacts
+
+Catalog = Callable[[], Awaitable[dict[int, FieldDefinition]]]
+
+DEFAULT_INCLUDE = frozenset({"lists", "tags"})
+
+# Columns written from cleaned input, as opposed to those the store manages itself.
+WRITABLE = (
+    "phone", "phone_region", "phone_type", "phone_valid", "email", "name", "external_id",
+    "company", "avatar_url", "city", "country_code", "region_code", "locale", "notes", "source",
+    "referer", "last_page", "created_from", "integration_id", "device", "blocked",
+    "unsubscribed", "first_seen", "last_seen", "additional_attributes", "hlr_status",
+    "hlr_last_check",
+)  # fmt: skip
+
+_UNIQUE_CONSTRAINTS = {
+    "phone": ("uq_contacts_account_id_phone", "contacts.phone"),
+    "email": ("uq_contacts_account_id_email", "contacts.email"),
+    "external_id": ("uq_contacts_account_id_external_id", "contacts.external_id"),
+}
+
+
+def _flags(phone: object, email: object, external_id: object) -> tuple[int, int]:
+    """(has a phone, is resolved) as 0/1, for the account counters."""
+    has_phone = int(phone is not None)
+    return has_phone, int(bool(has_phone or email is not None or external_id is not None))
+
+
+class ContactRepository:
+    """The account's contacts."""
+
+    def __init__(self, conn: AsyncConnection, account_id: int, catalog: Catalog) -> None:
+        self.conn = conn
+        self.account_id = account_id
+        self._catalog = catalog
+        self._compiler = QueryCompiler(account_id, conn.dialect.name)
+        self._lists = ListRepository(conn, account_id)
+        self._tags = TagRepository(conn, account_id)
+        self._inboxes = InboxRepository(conn, account_id)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    async def get(self, contact_id: int, include: frozenset[str] = DEFAULT_INCLUDE) -> Contact:
+        """Raises: ContactNotFound (also for another account's id)."""
+        found = await self.get_many([contact_id], include)
+        if not found:
+            raise ContactNotFound(contact_id)
+        return found[0]
+
+    async def get_many(
+        self, contact_ids: Sequence[int], include: frozenset[str] = DEFAULT_INCLUDE
+    ) -> list[Contact]:
+        """The contacts that exist among `contact_ids`, in the order asked."""
+        ids = list(dict.fromkeys(contact_ids))
+        if not ids:
+            return []
+        rows = (
+            await self.conn.execute(
+                select(contacts).where(
+                    contacts.c.account_id == self.account_id, contacts.c.id.in_(ids)
+                )
+            )
+        ).all()
+        by_id = {row.id: row for row in rows}
+        return await self._hydrate([by_id[i] for i in ids if i in by_id], include)
+
+    async def existing_ids(self, contact_ids: Iterable[int]) -> set[int]:
+        ids = sorted(set(contact_ids))
+        if not ids:
+            return set()
+        rows = await self.conn.execute(
+            select(contacts.c.id).where(
+                contacts.c.account_id == self.account_id, contacts.c.id.in_(ids)
+            )
+        )
+        return {row[0] for row in rows}
+
+    async def find_id(self, column: str, value: str) -> int | None:
+        """The id of the contact whose unique `column` (phone, email, external_id) is `value`."""
+        row = await self.conn.execute(
+            select(contacts.c.id).where(
+                contacts.c.account_id == self.account_id, contacts.c[column] == value
+            )
+        )
+        first = row.first()
+        return None if first is None else int(first[0])
+
+    async def conflicts(
+        self, values: Mapping[str, object], exclude_id: int | None = None
+    ) -> dict[str, int]:
+        """Which of phone/email/external_id in `values` another contact already holds."""
+        probes = [
+            contacts.c[name] == values[name]
+            for name in _UNIQUE_CONSTRAINTS
+            if values.get(name) is not None
+        ]
+        if not probes:
+            return {}
+        where = [contacts.c.account_id == self.account_id, or_(*probes)]
+        if exclude_id is not None:
+            where.append(contacts.c.id != exclude_id)
+        rows = await self.conn.execute(
+            select(contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id).where(
+                *where
+            )
+        )
+        found: dict[str, int] = {}
+        for row in rows:
+            for name in _UNIQUE_CONSTRAINTS:
+                if values.get(name) is not None and getattr(row, name) == values[name]:
+                    found.setdefault(name, row.id)
+        return found
+
+    async def page(self, query: ContactQuery) -> tuple[list[Contact], bool]:
+        """The contacts of one page and whether more follow (when `probe_next`)."""
+        where = self._compiler.where(query)
+        if query.after is not None:
+            where.append(self._compiler.after(query.sort, query.after))
+        statement = (
+            select(contacts)
+            .where(*where)
+            .order_by(*self._compiler.order_by(query.sort))
+            .limit(query.limit + (1 if query.probe_next else 0))
+        )
+        if query.after is None and query.offset:
+            statement = statement.offset(query.offset)
+        rows = (await self.conn.execute(statement)).all()
+        more = len(rows) > query.limit
+        return await self._hydrate(rows[: query.limit], query.include), more
+
+    async def count(self, query: ContactQuery) -> int:
+        """Matches of `query` across all pages (a COUNT: not for unfiltered hot paths)."""
+        statement = select(func.count()).select_from(contacts).where(*self._compiler.where(query))
+        return int((await self.conn.execute(statement)).scalar_one())
+
+    def select_ids(self, query: ContactQuery) -> Select[Any]:
+        """A subquery of the ids matching `query`'s conditions (for set-based writes)."""
+        return select(contacts.c.id).where(*self._compiler.where(query))
+
+    def sort_values(self, contact: Contact, query: ContactQuery) -> tuple[object, ...]:
+        """The keyset position of `contact` in `query`'s order (for the next cursor)."""
+        values: list[object] = []
+        for key in query.sort:
+            value = getattr(contact, str(key.target))
+            values.append(value.lower() if key.ci and isinstance(value, str) else value)
+        if not any(key.target == "id" for key in query.sort):
+            values.append(contact.id)
+        return tuple(values)
+
+    async def _hydrate(self, rows: Sequence[Any], include: frozenset[str]) -> list[Contact]:
+        if not rows:
+            return []
+        catalog = await self._catalog()
+        ids = [row.id for row in rows]
+        lists = await self._lists.for_contacts(ids) if "lists" in include else {}
+        tags = await self._tags.for_contacts(ids) if "tags" in include else {}
+        inboxes = await self._inboxes.for_contacts(ids) if "inboxes" in include else {}
+        result = []
+        for row in rows:
+            stored = row.custom or {}
+            custom = tuple(
+                CustomValue(catalog[int(key)], value)
+                for key, value in stored.items()
+                if int(key) in catalog and catalog[int(key)].scope is FieldScope.CONTACT
+            )
+            result.append(
+                Contact(
+                    id=row.id,
+                    account_id=row.account_id,
+                    phone=row.phone,
+                    phone_region=row.phone_region,
+                    phone_type=row.phone_type,
+                    phone_valid=row.phone_valid,
+                    email=row.email,
+                    name=row.name,
+                    external_id=row.external_id,
+                    company=row.company,
+                    avatar_url=row.avatar_url,
+                    city=row.city,
+                    country_code=row.country_code,
+                    region_code=row.region_code,
+                    locale=row.locale,
+                    notes=row.notes,
+                    source=row.source,
+                    referer=row.referer,
+                    last_page=row.last_page,
+                    created_from=row.created_from,
+                    integration_id=row.integration_id,
+                    device=row.device,
+                    blocked=row.blocked,
+                    unsubscribed=row.unsubscribed,
+                    first_seen=row.first_seen,
+                    last_seen=row.last_seen,
+                    additional_attributes=row.additional_attributes or {},
+                    custom=custom,
+                    tags=tuple(tags.get(row.id, ())),
+                    lists=tuple(lists.get(row.id, ())),
+                    inboxes=tuple(inboxes.get(row.id, ())),
+                    hlr_status=row.hlr_status,
+                    hlr_last_check=row.hlr_last_check,
+                    created_at=row.created_at,
+                    updated_at=row.updated_at,
+                    version=row.version,
+                )
+            )
+        return result
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def insert(
+        self, values: Mapping[str, object], custom: Mapping[str, object], now: datetime
+    ) -> int:
+        """Store a new contact; return its id.
+
+        Raises: DuplicateContact (a concurrent writer took a unique value).
+        """
+        contact_id = await next_id(self.conn, "contacts")
+        row = {name: values[name] for name in WRITABLE if name in values}
+        row.update(
+            account_id=self.account_id,
+            id=contact_id,
+            custom=dict(custom),
+            additional_attributes=dict(values.get("additional_attributes") or {}),  # type: ignore[call-overload]
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        try:
+            await self.conn.execute(insert(contacts).values(row))
+        except IntegrityError as exc:
+            raise self._translate(exc) from exc
+        has_phone, resolved = _flags(row.get("phone"), row.get("email"), row.get("external_id"))
+        await self._move_account_counters(1, has_phone, resolved)
+        return contact_id
+
+    async def update(
+        self,
+        current: Contact,
+        values: Mapping[str, object],
+        custom: Mapping[str, object] | None,
+        now: datetime,
+        expected_version: int | None = None,
+    ) -> int:
+        """Write changed columns of `current` (and its custom values when given); return the
+        new version.
+
+        Raises: PreconditionFailed (version moved), DuplicateContact.
+        """
+        changes: dict[str, object] = {name: values[name] for name in WRITABLE if name in values}
+        if custom is not None:
+            changes["custom"] = dict(custom)
+        where = [contacts.c.account_id == self.account_id, contacts.c.id == current.id]
+        if expected_version is not None:
+            where.append(contacts.c.version == expected_version)
+        try:
+            result = await self.conn.execute(
+                update(contacts)
+                .where(*where)
+                .values({**changes, "updated_at": now, "version": contacts.c.version + 1})
+                .returning(contacts.c.version)
+            )
+        except IntegrityError as exc:
+            raise self._translate(exc) from exc
+        version = result.scalar_one_or_none()
+        if version is None:
+            raise PreconditionFailed(current.version)
+        before = _flags(current.phone, current.email, current.external_id)
+        after = _flags(
+            changes.get("phone", current.phone),
+            changes.get("email", current.email),
+            changes.get("external_id", current.external_id),
+        )
+        if before != after:
+            await self._move_account_counters(0, after[0] - before[0], after[1] - before[1])
+        if "phone" in changes and changes["phone"] != current.phone:
+            await self._rephone(current.id, current.phone, changes["phone"])
+        return int(version)
+
+    async def touch(self, contact_ids: Sequence[int], now: datetime) -> None:
+        """Mark contacts changed (a relation moved), so their version and ETag move."""
+        ids = sorted(set(contact_ids))
+        for start in range(0, len(ids), 10_000):
+            await self.conn.execute(
+                update(contacts)
+                .where(
+                    contacts.c.account_id == self.account_id,
+                    contacts.c.id.in_(ids[start : start + 10_000]),
+                )
+                .values(updated_at=now, version=contacts.c.version + 1)
+            )
+
+    async def delete_ids(self, contact_ids: Sequence[int]) -> int:
+        """Delete the given contacts of this account; return how many went."""
+        ids = sorted(set(contact_ids))
+        if not ids:
+            return 0
+        total = 0
+        for start in range(0, len(ids), 10_000):
+            chunk = ids[start : start + 10_000]
+            total += await self.delete_where(
+                select(contacts.c.id).where(
+                    contacts.c.account_id == self.account_id, contacts.c.id.in_(chunk)
+                )
+            )
+        return total
+
+    async def delete_where(self, doomed: Select[Any]) -> int:
+        """Delete the contacts `doomed` selects (ids of this account), set-based, with every
+        counter they move."""
+        await self._lists.release_contacts(doomed)
+        gone = (
+            await self.conn.execute(
+                select(
+                    func.count(),
+                    func.count(contacts.c.phone),
+                    func.count(
+                        func.coalesce(contacts.c.phone, contacts.c.email, contacts.c.external_id)
+                    ),
+                ).where(contacts.c.account_id == self.account_id, contacts.c.id.in_(doomed))
+            )
+        ).one()
+        if not gone[0]:
+            return 0
+        await self.conn.execute(
+            delete(contacts).where(
+                contacts.c.account_id == self.account_id, contacts.c.id.in_(doomed)
+            )
+        )
+        await self._move_account_counters(-int(gone[0]), -int(gone[1]), -int(gone[2]))
+        return int(gone[0])
+
+    async def _rephone(self, contact_id: int, old: object, new: object) -> None:
+        """The phone changed: the lists holding the contact may gain or lose a stopped member."""
+        was = await self._counted(old)
+        now = await self._counted(new)
+        await self._lists.shift_stop_count_of_contact(contact_id, int(now) - int(was))
+
+    async def _counted(self, phone: object) -> bool:
+        if phone is None:
+            return False
+        row = await self.conn.execute(
+            select(literal(1)).where(stop_counted(literal(self.account_id), literal(phone)))
+        )
+        return row.first() is not None
+
+    async def _move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
+        if not (total or with_phone or resolved):
+            return
+        await self.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == self.account_id)
+            .values(
+                contacts_total=accounts.c.contacts_total + total,
+                contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
+                contacts_resolved=accounts.c.contacts_resolved + resolved,
+            )
+        )
+
+    @staticmethod
+    def _translate(exc: IntegrityError) -> Exception:
+        for name, markers in _UNIQUE_CONSTRAINTS.items():
+            if any(marker in str(exc.orig) for marker in markers):
+                return DuplicateContact([name])
+        return exc

@@ -1,0 +1,165 @@
+"""Custom field definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import JSONB, array
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contactbook.domain.errors import DuplicateField, FieldNotFound
+from contactbook.domain.fields import FieldDefinition, FieldScope, FieldType
+from contactbook.storage.ids import next_id
+from contactbook.storage.repositories._errors import violated
+from contactbook.storage.tables import contacts, fields
+
+
+def to_definition(row: Any) -> FieldDefinition:
+    return FieldDefinition(
+        id=row.id,
+        key=row.key,
+        name=row.name,
+        type=FieldType(row.type),
+        description=row.description,
+        visible=row.visible,
+        options=tuple(row.options or ()),
+        scope=FieldScope(row.scope),
+        regex_pattern=row.regex_pattern,
+        regex_cue=row.regex_cue,
+        default_value=row.default_value,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class FieldRepository:
+    """The account's custom field definitions."""
+
+    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+        self.conn = conn
+        self.account_id = account_id
+
+    async def list_all(self) -> list[FieldDefinition]:
+        rows = await self.conn.execute(
+            select(fields).where(fields.c.account_id == self.account_id).order_by(fields.c.id)
+        )
+        return [to_definition(row) for row in rows]
+
+    async def get(self, field_id: int) -> FieldDefinition:
+        """Raises: FieldNotFound."""
+        row = (
+            await self.conn.execute(
+                select(fields).where(
+                    fields.c.account_id == self.account_id, fields.c.id == field_id
+                )
+            )
+        ).first()
+        if row is None:
+            raise FieldNotFound(field_id)
+        return to_definition(row)
+
+    async def add(self, definition: FieldDefinition) -> FieldDefinition:
+        """Store a new definition (its id is assigned here).
+
+        Raises: DuplicateField.
+        """
+        field_id = await next_id(self.conn, "fields")
+        values = {
+            "account_id": self.account_id,
+            "id": field_id,
+            "scope": definition.scope.value,
+            "created_at": definition.created_at,
+            **self._columns(definition),
+        }
+        try:
+            await self.conn.execute(insert(fields).values(values))
+        except IntegrityError as exc:
+            raise self._translate(exc, definition.key) from exc
+        return await self.get(field_id)
+
+    async def save(self, definition: FieldDefinition) -> FieldDefinition:
+        """Write back a changed definition.
+
+        Raises: FieldNotFound, DuplicateField.
+        """
+        try:
+            result = await self.conn.execute(
+                update(fields)
+                .where(fields.c.account_id == self.account_id, fields.c.id == definition.id)
+                .values(self._columns(definition))
+            )
+        except IntegrityError as exc:
+            raise self._translate(exc, definition.key) from exc
+        if not result.rowcount:
+            raise FieldNotFound(definition.id)
+        return await self.get(definition.id)
+
+    @staticmethod
+    def _columns(definition: FieldDefinition) -> dict[str, object]:
+        return {
+            "key": definition.key,
+            "name": definition.name,
+            "type": definition.type.value,
+            "description": definition.description,
+            "visible": definition.visible,
+            "options": list(definition.options),
+            "regex_pattern": definition.regex_pattern,
+            "regex_cue": definition.regex_cue,
+            "default_value": definition.default_value,
+            "updated_at": definition.updated_at,
+        }
+
+    @staticmethod
+    def _translate(exc: IntegrityError, key: str) -> Exception:
+        if violated(exc, "uq_fields_account_id_scope_key", "fields.key"):
+            return DuplicateField(f"A field with the key {key!r} already exists.", key=key)
+        return exc
+
+    async def delete_many(self, field_ids: Iterable[int], now: datetime) -> list[int]:
+        """Delete definitions and drop their values from every contact; return the ids deleted."""
+        ids = sorted(set(field_ids))
+        if not ids:
+            return []
+        found = [
+            row[0]
+            for row in await self.conn.execute(
+                select(fields.c.id).where(
+                    fields.c.account_id == self.account_id, fields.c.id.in_(ids)
+                )
+            )
+        ]
+        if not found:
+            return []
+        await self._drop_values(found, now)
+        await self.conn.execute(
+            delete(fields).where(fields.c.account_id == self.account_id, fields.c.id.in_(found))
+        )
+        return found
+
+    async def _drop_values(self, field_ids: list[int], now: datetime) -> None:
+        keys = [str(field_id) for field_id in field_ids]
+        where = [contacts.c.account_id == self.account_id]
+        if self.conn.dialect.name == "postgresql":
+            has_any = contacts.c.custom.op("?|")(array(keys))
+            stripped = contacts.c.custom.op("-", return_type=JSONB)(array(keys))
+            await self.conn.execute(
+                update(contacts)
+                .where(*where, has_any)
+                .values(custom=stripped, updated_at=now, version=contacts.c.version + 1)
+            )
+            return
+        for key in keys:
+            path = f'$."{key}"'
+            await self.conn.execute(
+                update(contacts)
+                .where(*where, func.json_type(contacts.c.custom, path).is_not(None))
+                .values(
+                    custom=func.json_remove(contacts.c.custom, path),
+                    updated_at=now,
+                    version=contacts.c.version + 1,
+                )
+            )

@@ -1,0 +1,194 @@
+"""The stop list; entries move the `stop_list_count` of every list holding their phone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contactbook.domain.queries import Condition, Op
+from contactbook.domain.stoplist import COUNTED_CHANNELS, Channel, StopEntry
+from contactbook.storage.ids import next_ids
+from contactbook.storage.repositories.lists import ListRepository
+from contactbook.storage.tables import contacts, list_members, stoplist
+
+_FLAG = {
+    Channel.SMS: stoplist.c.sms,
+    Channel.VIBER: stoplist.c.viber,
+    Channel.RCS: stoplist.c.rcs,
+    Channel.WHATSAPP: stoplist.c.whatsapp,
+}
+
+
+def to_entry(row: Any) -> StopEntry:
+    return StopEntry(
+        id=row.id,
+        phone=row.phone,
+        channels=frozenset(channel for channel in Channel if getattr(row, channel.value)),
+        created_at=row.created_at,
+    )
+
+
+class StopListRepository:
+    """The account's stop list."""
+
+    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+        self.conn = conn
+        self.account_id = account_id
+        self._lists = ListRepository(conn, account_id)
+
+    async def page(
+        self,
+        offset: int,
+        limit: int,
+        channels: frozenset[Channel] = frozenset(),
+        where: Sequence[Condition] = (),
+        list_id: int | None = None,
+        sort: str = "id",
+        descending: bool = False,
+    ) -> tuple[list[StopEntry], int]:
+        """Entries on any of `channels` (all when empty) that meet every condition."""
+        conditions: list[ColumnElement[bool]] = [stoplist.c.account_id == self.account_id]
+        if channels:
+            conditions.append(or_(*(_FLAG[channel] for channel in channels)))
+        conditions.extend(self._condition(condition) for condition in where)
+        if list_id is not None:
+            conditions.append(
+                exists().where(
+                    contacts.c.account_id == self.account_id,
+                    contacts.c.phone == stoplist.c.phone,
+                    list_members.c.account_id == self.account_id,
+                    list_members.c.list_id == list_id,
+                    list_members.c.contact_id == contacts.c.id,
+                )
+            )
+        total = (
+            await self.conn.execute(select(func.count()).select_from(stoplist).where(*conditions))
+        ).scalar_one()
+        column = stoplist.c.phone if sort == "phone" else stoplist.c.id
+        rows = await self.conn.execute(
+            select(stoplist)
+            .where(*conditions)
+            .order_by(column.desc() if descending else column.asc(), stoplist.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [to_entry(row) for row in rows], int(total)
+
+    @staticmethod
+    def _condition(condition: Condition) -> ColumnElement[bool]:
+        target, op, value = condition.target, condition.op, condition.value
+        if target == "channel":
+            flag = _FLAG[Channel(str(value))]
+            return flag if op is Op.EQ else ~flag
+        column: Any = {"id": stoplist.c.id, "phone": stoplist.c.phone,
+                       "created_at": stoplist.c.created_at}[str(target)]  # fmt: skip
+        ops = {
+            Op.EQ: column.__eq__,
+            Op.NE: column.__ne__,
+            Op.GT: column.__gt__,
+            Op.GTE: column.__ge__,
+            Op.LT: column.__lt__,
+            Op.LTE: column.__le__,
+        }
+        if op is Op.CONTAINS:
+            return column.contains(str(value), autoescape=True)  # type: ignore[no-any-return]
+        return ops[op](value)  # type: ignore[no-any-return]
+
+    async def by_phones(self, phones: Sequence[str]) -> dict[str, StopEntry]:
+        if not phones:
+            return {}
+        rows = await self.conn.execute(
+            select(stoplist).where(
+                stoplist.c.account_id == self.account_id, stoplist.c.phone.in_(sorted(set(phones)))
+            )
+        )
+        return {row.phone: to_entry(row) for row in rows}
+
+    async def by_ids(self, entry_ids: Sequence[int]) -> list[StopEntry]:
+        if not entry_ids:
+            return []
+        rows = await self.conn.execute(
+            select(stoplist)
+            .where(stoplist.c.account_id == self.account_id, stoplist.c.id.in_(sorted(set(entry_ids))))
+            .order_by(stoplist.c.id)
+        )
+        return [to_entry(row) for row in rows]
+
+    async def add(
+        self, phones: Sequence[str], channels: frozenset[Channel], now: datetime
+    ) -> list[StopEntry]:
+        """Stop each phone on `channels` (keeping channels already set); one entry per phone,
+        in the order given."""
+        ordered = list(dict.fromkeys(phones))
+        before = await self.by_phones(ordered)
+        missing = [phone for phone in ordered if phone not in before]
+        ids = await next_ids(self.conn, "stoplist", len(missing))
+        if missing:
+            await self.conn.execute(
+                insert(stoplist),
+                [
+                    {
+                        "account_id": self.account_id,
+                        "id": entry_id,
+                        "phone": phone,
+                        "created_at": now,
+                        "updated_at": now,
+                        **{c.value: c in channels for c in Channel},
+                    }
+                    for entry_id, phone in zip(ids, missing, strict=True)
+                ],
+            )
+        grow = [phone for phone in ordered if phone in before and not channels <= before[phone].channels]
+        if grow:
+            await self.conn.execute(
+                update(stoplist)
+                .where(stoplist.c.account_id == self.account_id, stoplist.c.phone.in_(grow))
+                .values({**{c.value: True for c in channels}, "updated_at": now})
+            )
+        after = await self.by_phones(ordered)
+        await self._recount(before, after)
+        return [after[phone] for phone in ordered]
+
+    async def remove(
+        self, entries: Sequence[StopEntry], channels: frozenset[Channel], now: datetime
+    ) -> None:
+        """Take `channels` off each entry; an entry left with no channel is deleted."""
+        if not entries or not channels:
+            return
+        before = {entry.phone: entry for entry in entries}
+        phones = sorted(before)
+        await self.conn.execute(
+            update(stoplist)
+            .where(stoplist.c.account_id == self.account_id, stoplist.c.phone.in_(phones))
+            .values({**{c.value: False for c in channels}, "updated_at": now})
+        )
+        await self.conn.execute(
+            delete(stoplist).where(
+                stoplist.c.account_id == self.account_id,
+                stoplist.c.phone.in_(phones),
+                and_(*(~flag for flag in _FLAG.values())),
+            )
+        )
+        await self._recount(before, await self.by_phones(phones))
+
+    async def is_counted(self, phone: str) -> bool:
+        """True if the phone is stopped on SMS or Viber."""
+        entry = (await self.by_phones([phone])).get(phone)
+        return entry is not None and entry.counted
+
+    async def _recount(
+        self, before: dict[str, StopEntry], after: dict[str, StopEntry]
+    ) -> None:
+        def counted(entries: dict[str, StopEntry], phone: str) -> bool:
+            entry = entries.get(phone)
+            return entry is not None and bool(entry.channels & COUNTED_CHANNELS)
+
+        phones = set(before) | set(after)
+        on = sorted(p for p in phones if counted(after, p) and not counted(before, p))
+        off = sorted(p for p in phones if counted(before, p) and not counted(after, p))
+        await self._lists.shift_stop_count_of_phones(on, +1)
+        await self._lists.shift_stop_count_of_phones(off, -1)

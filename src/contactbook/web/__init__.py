@@ -1,0 +1,1 @@
+"""Web: the HTTP edge. The only package that imports the web framework."""

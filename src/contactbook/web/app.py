@@ -1,0 +1,59 @@
+"""Assembling the application: the native API at the root, each vendor dialect mounted at its
+own paths with its own error envelope."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.responses import Response
+
+from contactbook import __version__
+from contactbook.settings import Settings, get_settings
+from contactbook.web.dialects import native
+from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.middleware import SquashSlashes
+from contactbook.web.responses import Json
+from contactbook.web.runtime import Runtime
+
+DESCRIPTION = """\
+One contact store, four APIs. This document describes the **native** API under
+`/contactbook/v1`; the same contacts are served at the vendors' paths for Notificore
+(`/api/…`), Chatwoot (`/api/v1/accounts/{id}/…`) and HelpCrunch (`/v1/…`).
+
+Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI application for `settings` (the environment's when None)."""
+    runtime = Runtime.build(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.db.dispose()
+
+    app = FastAPI(
+        title="Contactbook",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    native_errors.install(app)
+    app.include_router(native.router())
+
+    @app.get("/healthz", tags=["health"], operation_id="Health")
+    async def healthz() -> Response:
+        """200 when the process can reach its database; no authentication."""
+        ok = await runtime.db.ping()
+        body = {"status": "ok" if ok else "unavailable", "version": __version__}
+        return Json(body, 200 if ok else 503)
+
+    app.add_middleware(SquashSlashes)
+    return app

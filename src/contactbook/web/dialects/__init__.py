@@ -1,0 +1,1 @@
+"""Dialects: one package per API Contactbook speaks; each translates, none decides."""

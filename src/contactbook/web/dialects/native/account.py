@@ -1,0 +1,103 @@
+"""Native routes about the caller's account: its summary, API keys and inboxes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from contactbook.domain.context import Scope
+from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.inboxes import ChannelType
+from contactbook.services import accounts, inboxes
+from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.mapping import inbox_out
+from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
+from contactbook.web.responses import Json, empty
+
+router = APIRouter(tags=["account"])
+
+
+@router.get("/account", operation_id="GetAccount")
+async def get_account(ctx: Ctx, rt: Rt) -> Response:
+    """The caller's account and its contact totals."""
+    async with rt.db.unit(ctx, write=False) as uow:
+        summary = await accounts.account_summary(uow, ctx)
+    account = summary.account
+    return Json(
+        {
+            "id": account.id,
+            "name": account.name,
+            "test_mode": account.test_mode,
+            "default_region": account.default_region,
+            "created_at": account.created_at,
+            "contacts": summary.contacts,
+            "contacts_with_phone": summary.contacts_with_phone,
+            "verified_numbers": summary.verified_numbers,
+        }
+    )
+
+
+@router.get("/keys", operation_id="ListKeys")
+async def list_keys(ctx: Ctx, rt: Rt) -> Response:
+    """The account's API keys (never their secrets). Needs the admin scope."""
+    async with rt.db.unit(ctx, write=False) as uow:
+        keys = await accounts.list_keys(uow, ctx)
+    return Json(
+        {
+            "items": [
+                {"id": k.id, "name": k.name, "scopes": sorted(k.scopes), "created_at": k.created_at}
+                for k in keys
+            ]
+        }
+    )
+
+
+@router.post("/keys", status_code=201, operation_id="CreateKey")
+async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
+    """A new API key; the secret is in this response only. Needs the admin scope."""
+    ctx.require(Scope.ADMIN)
+    async with rt.db.unit(ctx) as uow:
+        issued = await accounts.issue_key(
+            uow, ctx.account_id, frozenset(Scope(s) for s in body.scopes), body.name
+        )
+    return Json(
+        {
+            "id": issued.key.id,
+            "name": issued.key.name,
+            "scopes": sorted(issued.key.scopes),
+            "api_key": issued.secret,
+            "created_at": issued.key.created_at,
+        },
+        201,
+    )
+
+
+@router.delete("/keys/{key_id}", status_code=204, operation_id="RevokeKey")
+async def revoke_key(key_id: int, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        await accounts.revoke_key(uow, ctx, key_id)
+    rt.auth_cache.clear()
+    return empty()
+
+
+@router.get("/inboxes", operation_id="ListInboxes")
+async def list_inboxes(ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        found = await inboxes.list_inboxes(uow, ctx)
+    return Json({"items": [inbox_out(i) for i in found]})
+
+
+@router.post("/inboxes", status_code=201, operation_id="CreateInbox")
+async def create_inbox(body: InboxIn, ctx: Ctx, rt: Rt) -> Response:
+    """A channel contacts can have identities in (Chatwoot's inboxes). Needs the admin scope."""
+    try:
+        channel = ChannelType(body.channel_type)
+    except ValueError as exc:
+        raise InvalidInput.single(
+            "channel_type",
+            ProblemCode.INVALID_CHOICE,
+            "Use one of " + ", ".join(c.value for c in ChannelType) + ".",
+        ) from exc
+    async with rt.db.unit(ctx) as uow:
+        inbox = await inboxes.create_inbox(uow, ctx, body.name, channel, body.avatar_url)
+    return Json(inbox_out(inbox), 201)

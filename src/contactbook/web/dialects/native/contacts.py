@@ -1,0 +1,169 @@
+"""Native contact routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query
+from starlette.responses import Response
+
+from contactbook.domain.contacts import Contact
+from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.paging import decode_cursor, encode_cursor
+from contactbook.domain.queries import ContactQuery
+from contactbook.domain.tags import TagInput
+from contactbook.services import contacts, events, tags
+from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.etags import etag, expected_version
+from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
+from contactbook.web.dialects.native.schemas import (
+    ContactIn,
+    ContactOut,
+    ContactPageOut,
+    TagsIn,
+    contact_out,
+)
+from contactbook.web.responses import Json, empty
+
+router = APIRouter(tags=["contacts"])
+IfMatch = Annotated[str | None, Header(alias="If-Match")]
+
+
+def _one(contact: Contact, status: int = 200) -> Response:
+    return Json(contact_out(contact), status, headers={"ETag": etag(contact.version)})
+
+
+@router.get("/contacts", response_model=ContactPageOut, operation_id="ListContacts")
+async def list_contacts(
+    ctx: Ctx,
+    rt: Rt,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: str | None = None,
+    sort: Annotated[Literal[SORTS], Query()] = "id",  # type: ignore[valid-type]
+    q: Annotated[str | None, Query(description="Substring of name, email, phone, external id")]
+    = None,
+    list_: Annotated[
+        list[int] | None, Query(alias="list", description="Members of any of these lists")
+    ] = None,
+    tag: Annotated[list[str] | None, Query(description="Carrying any of these tags")] = None,
+    filter_: Annotated[
+        list[str] | None,
+        Query(alias="filter", description="field:op:value, repeatable; all must hold"),
+    ] = None,
+    count: bool = False,
+) -> Response:
+    query = ContactQuery(
+        where=contact_filter(q, list_ or [], tag or [], filter_ or []),
+        sort=sort_keys(sort),
+        limit=limit,
+        after=decode_cursor(cursor, sort) if cursor else None,
+        with_total=count,
+        probe_next=True,
+    )
+    async with rt.db.unit(ctx, write=False) as uow:
+        page = await contacts.list_contacts(uow, ctx, query)
+    return Json(
+        {
+            "items": [contact_out(c) for c in page.items],
+            "has_more": page.has_more,
+            "next_cursor": encode_cursor(page.after, sort) if page.after else None,
+            **({"total": page.total} if count else {}),
+        }
+    )
+
+
+@router.post("/contacts", status_code=201, response_model=ContactOut, operation_id="CreateContact")
+async def create_contact(body: ContactIn, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        contact = await contacts.create_contact(uow, ctx, body.to_input("create"))
+    return _one(contact, 201)
+
+
+@router.get("/contacts/lookup", response_model=ContactOut, operation_id="LookupContact")
+async def lookup_contact(
+    ctx: Ctx,
+    rt: Rt,
+    phone: str | None = None,
+    email: str | None = None,
+    external_id: str | None = None,
+) -> Response:
+    """Find a contact by exactly one of phone, email or external id."""
+    given = {k: v for k, v in (("phone", phone), ("email", email), ("external_id", external_id))
+             if v is not None}  # fmt: skip
+    if len(given) != 1:
+        raise InvalidInput.single(
+            "phone", ProblemCode.REQUIRED, "Give exactly one of phone, email or external_id."
+        )
+    (column, value), = given.items()
+    async with rt.db.unit(ctx, write=False) as uow:
+        contact = await contacts.find_contact(uow, ctx, column, value)
+    return _one(contact)
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactOut, operation_id="GetContact")
+async def get_contact(contact_id: int, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        contact = await contacts.get_contact(uow, ctx, contact_id)
+    return _one(contact)
+
+
+@router.patch("/contacts/{contact_id}", response_model=ContactOut, operation_id="UpdateContact")
+async def update_contact(
+    contact_id: int, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+) -> Response:
+    """Change the attributes given; null clears; `custom_fields` merge key by key."""
+    async with rt.db.unit(ctx) as uow:
+        contact = await contacts.update_contact(
+            uow, ctx, contact_id, body.to_input("patch"), expected_version=expected_version(if_match)
+        )
+    return _one(contact)
+
+
+@router.put("/contacts/{contact_id}", response_model=ContactOut, operation_id="ReplaceContact")
+async def replace_contact(
+    contact_id: int, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+) -> Response:
+    """Replace the contact: attributes left out become null, tags and lists empty."""
+    async with rt.db.unit(ctx) as uow:
+        contact = await contacts.update_contact(
+            uow, ctx, contact_id, body.to_input("replace"),
+            expected_version=expected_version(if_match),
+        )  # fmt: skip
+    return _one(contact)
+
+
+@router.delete("/contacts/{contact_id}", status_code=204, operation_id="DeleteContact")
+async def delete_contact(contact_id: int, ctx: Ctx, rt: Rt, if_match: IfMatch = None) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        await contacts.delete_contact(uow, ctx, contact_id, expected_version=expected_version(if_match))
+    return empty()
+
+
+@router.post("/contacts/{contact_id}/tags", response_model=ContactOut, operation_id="TagContact")
+async def tag_contact(contact_id: int, body: TagsIn, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        contact = await tags.add_contact_tags(uow, ctx, contact_id, [TagInput(t) for t in body.tags])
+    return _one(contact)
+
+
+@router.delete(
+    "/contacts/{contact_id}/tags/{name}", response_model=ContactOut, operation_id="UntagContact"
+)
+async def untag_contact(contact_id: int, name: str, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        contact = await tags.remove_contact_tags(uow, ctx, contact_id, [name])
+    return _one(contact)
+
+
+@router.get("/contacts/{contact_id}/events", operation_id="ListContactEvents")
+async def list_contact_events(
+    contact_id: int,
+    ctx: Ctx,
+    rt: Rt,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: int | None = None,
+) -> Response:
+    """The contact's events, newest first; pass the last id as `before` for the next page."""
+    async with rt.db.unit(ctx, write=False) as uow:
+        found = await events.list_events(uow, ctx, contact_id, limit, before)
+    return Json({"items": [event_out(e) for e in found]})

@@ -1,0 +1,94 @@
+"""Native list routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from contactbook.domain.lists import ListChanges, ListInput
+from contactbook.services import lists
+from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.mapping import list_out
+from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
+from contactbook.web.responses import Json, empty
+
+router = APIRouter(tags=["lists"])
+
+
+@router.get("/lists", operation_id="ListLists")
+async def list_lists(
+    ctx: Ctx,
+    rt: Rt,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        items, total = await lists.list_lists(uow, ctx, offset, limit)
+    return Json({"items": [list_out(item) for item in items], "total": total})
+
+
+@router.post("/lists", status_code=201, response_model=ListOut, operation_id="CreateList")
+async def create_list(body: ListIn, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        item = await lists.create_list(
+            uow, ctx, ListInput(body.name, body.description, body.is_default)
+        )
+    return Json(list_out(item), 201)
+
+
+@router.get("/lists/{list_id}", response_model=ListOut, operation_id="GetList")
+async def get_list(list_id: int, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        item = await lists.get_list(uow, ctx, list_id)
+    return Json(list_out(item))
+
+
+@router.patch("/lists/{list_id}", response_model=ListOut, operation_id="UpdateList")
+async def update_list(list_id: int, body: ListPatch, ctx: Ctx, rt: Rt) -> Response:
+    given = body.model_fields_set
+    changes = ListChanges(
+        name=body.name,
+        description=body.description,
+        is_default=body.is_default,
+        clear_description="description" in given and body.description is None,
+    )
+    async with rt.db.unit(ctx) as uow:
+        item = await lists.update_list(uow, ctx, list_id, changes)
+    return Json(list_out(item))
+
+
+@router.delete("/lists/{list_id}", status_code=204, operation_id="DeleteList")
+async def delete_list(list_id: int, ctx: Ctx, rt: Rt) -> Response:
+    """Delete the list; its contacts stay."""
+    async with rt.db.unit(ctx) as uow:
+        await lists.delete_list(uow, ctx, list_id)
+    return empty()
+
+
+@router.post("/lists/{list_id}/members", operation_id="AddListMembers")
+async def add_members(list_id: int, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
+    """Add contacts to the list (idempotent)."""
+    async with rt.db.unit(ctx) as uow:
+        added = await lists.attach_contacts(uow, ctx, [list_id], body.contact_ids)
+        item = await lists.get_list(uow, ctx, list_id)
+    return Json({"added": added, "list": list_out(item)})
+
+
+@router.post("/lists/{list_id}/members/remove", operation_id="RemoveListMembers")
+async def remove_members(list_id: int, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
+    """Take contacts out of the list."""
+    async with rt.db.unit(ctx) as uow:
+        removed = await lists.detach_contacts(uow, ctx, [list_id], body.contact_ids)
+        item = await lists.get_list(uow, ctx, list_id)
+    return Json({"removed": removed, "list": list_out(item)})
+
+
+@router.delete(
+    "/lists/{list_id}/members/{contact_id}", status_code=204, operation_id="RemoveListMember"
+)
+async def remove_member(list_id: int, contact_id: int, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        await lists.detach_contacts(uow, ctx, [list_id], [contact_id])
+    return empty()

@@ -1,0 +1,60 @@
+"""Native stop list routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from contactbook.domain.stoplist import Channel
+from contactbook.services import stoplist
+from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.mapping import stop_out
+from contactbook.web.dialects.native.schemas import StopIn
+from contactbook.web.responses import Json, empty
+
+router = APIRouter(tags=["stoplist"])
+
+
+@router.get("/stoplist", operation_id="ListStopEntries")
+async def list_entries(
+    ctx: Ctx,
+    rt: Rt,
+    channel: Annotated[list[Channel] | None, Query(description="On any of these")] = None,
+    list_id: Annotated[int | None, Query(description="Phones of this list's members")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        items, total = await stoplist.list_stop_entries(
+            uow, ctx, offset, limit, frozenset(channel or ()), list_id=list_id
+        )
+    return Json({"items": [stop_out(e) for e in items], "total": total})
+
+
+@router.post("/stoplist", operation_id="StopPhones")
+async def stop_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
+    """Stop phones on channels (keeps channels already stopped)."""
+    async with rt.db.unit(ctx) as uow:
+        entries = await stoplist.stop_phones(
+            uow, ctx, [str(p) for p in body.phones], frozenset(body.channels)
+        )
+    return Json({"items": [stop_out(e) for e in entries]})
+
+
+@router.post("/stoplist/remove", operation_id="ReleasePhones")
+async def release_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
+    """Take channels off phones; a phone left with none leaves the list."""
+    async with rt.db.unit(ctx) as uow:
+        released = await stoplist.release_phones(
+            uow, ctx, [str(p) for p in body.phones], frozenset(body.channels)
+        )
+    return Json({"released": released})
+
+
+@router.delete("/stoplist/{entry_id}", status_code=204, operation_id="DeleteStopEntry")
+async def delete_entry(entry_id: int, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx) as uow:
+        await stoplist.delete_stop_entry(uow, ctx, entry_id)
+    return empty()
