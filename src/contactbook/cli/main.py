@@ -11,9 +11,9 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 
-from contactbook.domain.context import RequestContext
+from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import DomainError, InvalidInput
-from contactbook.domain.inboxes import ChannelType
+from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes
 from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate as run_migrations
@@ -88,7 +88,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Apply migrations, then serve every API on HOST:PORT."""
-    import uvicorn  # noqa: PLC0415  (the server is only needed by this command)
+    import uvicorn
 
     try:
         revision = asyncio.run(run_migrations(database_url))
@@ -178,7 +178,7 @@ def accounts_create_key(
 ) -> None:
     """Issue another API key for an account; prints it (shown this once)."""
     try:
-        wanted = frozenset(accounts.Scope(s.strip()) for s in scopes.split(",") if s.strip())
+        wanted = frozenset(Scope(s.strip()) for s in scopes.split(",") if s.strip())
     except ValueError:
         _fail("scopes are read, write and admin", 2)
     issued = _run(database_url, lambda uow: accounts.issue_key(uow, account_id, wanted, name))
@@ -198,7 +198,7 @@ def inboxes_create(
     """Create an inbox; prints its id."""
     ctx = RequestContext(account_id=account_id)
 
-    async def work(uow: UnitOfWork) -> inboxes.Inbox:
+    async def work(uow: UnitOfWork) -> Inbox:
         await accounts.get_account(uow, account_id)
         return await inboxes.create_inbox(uow, ctx, name, channel)
 
@@ -212,7 +212,7 @@ def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATA
     """List an account's inboxes, one JSON object a line."""
     ctx = RequestContext(account_id=account_id)
 
-    async def work(uow: UnitOfWork) -> list[inboxes.Inbox]:
+    async def work(uow: UnitOfWork) -> list[Inbox]:
         await accounts.get_account(uow, account_id)
         return await inboxes.list_inboxes(uow, ctx)
 

@@ -10,19 +10,21 @@ from typing import Any, Final, Literal
 
 from contactbook.domain.emails import normalise_email
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
-from contactbook.domain.fields import FieldDefinition, FieldRef, Scalar
+from contactbook.domain.fields import CustomInput, FieldDefinition, Scalar
+from contactbook.domain.free_json import check_object
 from contactbook.domain.inboxes import ContactInbox
 from contactbook.domain.lists import ContactList
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.tags import Tag, TagInput
+from contactbook.domain.text import check_text
 
 
-class _Unset:
+class Unset:
     """The "not given" marker, distinct from an explicit None (which clears)."""
 
-    _instance: _Unset | None = None
+    _instance: Unset | None = None
 
-    def __new__(cls) -> _Unset:
+    def __new__(cls) -> Unset:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -34,7 +36,7 @@ class _Unset:
         return False
 
 
-UNSET: Final = _Unset()
+UNSET: Final = Unset()
 
 
 class HlrStatus(StrEnum):
@@ -141,33 +143,33 @@ class ContactInput:
     Custom fields are named by id (int) or key (str).
     """
 
-    phone: str | None | _Unset = UNSET
-    email: str | None | _Unset = UNSET
-    name: str | None | _Unset = UNSET
-    external_id: str | None | _Unset = UNSET
-    company: str | None | _Unset = UNSET
-    avatar_url: str | None | _Unset = UNSET
-    city: str | None | _Unset = UNSET
-    country_code: str | None | _Unset = UNSET
-    region_code: str | None | _Unset = UNSET
-    locale: str | None | _Unset = UNSET
-    notes: str | None | _Unset = UNSET
-    source: str | None | _Unset = UNSET
-    referer: str | None | _Unset = UNSET
-    last_page: str | None | _Unset = UNSET
-    created_from: str | None | _Unset = UNSET
-    integration_id: str | None | _Unset = UNSET
-    device: Mapping[str, Any] | None | _Unset = UNSET
-    blocked: bool | None | _Unset = UNSET
-    unsubscribed: bool | None | _Unset = UNSET
-    first_seen: datetime | None | _Unset = UNSET
-    last_seen: datetime | None | _Unset = UNSET
-    additional_attributes: Mapping[str, Any] | None | _Unset = UNSET
+    phone: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    name: str | Unset | None = UNSET
+    external_id: str | Unset | None = UNSET
+    company: str | Unset | None = UNSET
+    avatar_url: str | Unset | None = UNSET
+    city: str | Unset | None = UNSET
+    country_code: str | Unset | None = UNSET
+    region_code: str | Unset | None = UNSET
+    locale: str | Unset | None = UNSET
+    notes: str | Unset | None = UNSET
+    source: str | Unset | None = UNSET
+    referer: str | Unset | None = UNSET
+    last_page: str | Unset | None = UNSET
+    created_from: str | Unset | None = UNSET
+    integration_id: str | Unset | None = UNSET
+    device: Mapping[str, Any] | Unset | None = UNSET
+    blocked: bool | Unset | None = UNSET
+    unsubscribed: bool | Unset | None = UNSET
+    first_seen: datetime | Unset | None = UNSET
+    last_seen: datetime | Unset | None = UNSET
+    additional_attributes: Mapping[str, Any] | Unset | None = UNSET
     additional_mode: MergeMode = "merge"
-    custom: Mapping[FieldRef, object] | _Unset = UNSET
+    custom: CustomInput | Unset = UNSET
     custom_mode: MergeMode = "merge"
-    tags: Sequence[TagInput] | None | _Unset = UNSET
-    lists: Sequence[int] | None | _Unset = UNSET
+    tags: Sequence[TagInput] | Unset | None = UNSET
+    lists: Sequence[int] | Unset | None = UNSET
 
     def given(self) -> dict[str, object]:
         """The plain attributes that were given, by name."""
@@ -205,13 +207,17 @@ def _clean_one(name: str, raw: object, region: str | None) -> dict[str, object]:
         if not isinstance(raw, bool):
             raise _type(name, "boolean", raw)
         return {name: raw}
-    if name in TIME_FIELDS or name == "device":
+    if name == "device":
+        return {name: None if raw is None else check_object(raw, name)}
+    if name in TIME_FIELDS:
+        if raw is not None and not isinstance(raw, datetime):
+            raise _type(name, "datetime", raw)
         return {name: raw}
     if raw is None:
         return _cleared(name)
     if not isinstance(raw, str):
         raise _type(name, "string", raw)
-    text = raw.strip()
+    text = check_text(raw, name).strip()
     if not text:
         return _cleared(name)
     if name == "phone":

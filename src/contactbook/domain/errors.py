@@ -72,9 +72,7 @@ class InvalidInput(DomainError):
         super().__init__(message or first)
 
     @classmethod
-    def single(
-        cls, field: str, code: str, message: str, value: object = None
-    ) -> InvalidInput:
+    def single(cls, field: str, code: str, message: str, value: object = None) -> InvalidInput:
         return cls([Problem(field, code, message, value)])
 
     @property

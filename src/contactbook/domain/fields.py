@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.text import check_text
 
 FieldRef = int | str
 """A field named by its id (int) or by its key (str)."""
 
 Scalar = str | int | float | bool
 
+CustomInput = Mapping[str, object] | Mapping[int, object] | Mapping[FieldRef, object]
+"""Custom values to write, named by key (most APIs) or by id (Notificore)."""
+
+# Stored numbers fit a signed 64-bit integer or a double; bigger integers are refused.
+INT_LIMIT = 2**63 - 1
 KEY_MAX_LENGTH = 100
 NAME_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 255
@@ -135,7 +141,9 @@ def check_key(key: str, field_name: str = "key") -> list[Problem]:
     """Problems with `key` as a custom field key (empty when it is fine)."""
     problems: list[Problem] = []
     if not key:
-        problems.append(Problem(field_name, ProblemCode.REQUIRED, "This value should not be blank."))
+        problems.append(
+            Problem(field_name, ProblemCode.REQUIRED, "This value should not be blank.")
+        )
     elif len(key) > KEY_MAX_LENGTH:
         problems.append(
             Problem(field_name, ProblemCode.TOO_LONG, f"At most {KEY_MAX_LENGTH} characters.", key)
@@ -166,6 +174,12 @@ def check_definition_text(
 ) -> list[Problem]:
     """Length rules on a definition's display name and description."""
     problems: list[Problem] = []
+    for field_name, value in ((prefix + "name", name), (prefix + "description", description)):
+        if value is not None:
+            try:
+                check_text(value, field_name)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
     if name is not None:
         if not name.strip():
             problems.append(
@@ -239,6 +253,7 @@ def _as_text(value: object, path: str) -> str:
         text = str(value)
     else:
         raise _type_error(path, "string", value)
+    check_text(text, path)
     if len(text) > TEXT_VALUE_MAX_LENGTH:
         raise InvalidInput.single(
             path, ProblemCode.TOO_LONG, f"At most {TEXT_VALUE_MAX_LENGTH} characters.", value
@@ -250,6 +265,10 @@ def _as_number(value: object, path: str) -> int | float:
     if isinstance(value, bool):
         raise _type_error(path, "numeric", value)
     if isinstance(value, int):
+        if abs(value) > INT_LIMIT:
+            raise InvalidInput.single(
+                path, ProblemCode.OUT_OF_RANGE, "This number is too large.", value
+            )
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -258,7 +277,7 @@ def _as_number(value: object, path: str) -> int | float:
     if isinstance(value, str) and _NUMBER.match(value.strip()):
         text = value.strip()
         if re.fullmatch(r"[+-]?\d+", text):
-            return int(text)
+            return _as_number(int(text), path)
         number = float(text)
         if math.isfinite(number):
             return number

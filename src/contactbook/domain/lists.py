@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.text import check_text
 
 LIST_NAME_MIN_LENGTH = 3
 LIST_NAME_MAX_LENGTH = 50
@@ -51,6 +52,14 @@ def clean_list_text(name: str | None, description: str | None) -> tuple[str | No
     Raises: InvalidInput naming `name` or `description`.
     """
     problems: list[Problem] = []
+    for field_name, value in (("name", name), ("description", description)):
+        if value is not None:
+            try:
+                check_text(value, field_name)
+            except InvalidInput as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
     clean_name = None
     if name is not None:
         clean_name = name.strip()

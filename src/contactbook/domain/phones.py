@@ -126,7 +126,7 @@ def _parse(text: str, region: str | None) -> Phone | None:
     if phonenumbers.is_valid_number(number):
         kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
         return Phone(e164, phonenumbers.region_code_for_number(number), kind, True)
-    region_code = phonenumbers.region_code_for_country_code(number.country_code)
+    region_code = phonenumbers.region_code_for_country_code(number.country_code or 0)
     return Phone(e164, None if region_code == "ZZ" else region_code, "unknown", False)
 
 

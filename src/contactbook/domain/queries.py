@@ -158,3 +158,13 @@ def all_of(*items: Expr | None) -> Expr | None:
     if len(present) == 1:
         return present[0]
     return All(present)
+
+
+def text_values(node: Expr) -> list[str]:
+    """Every string a condition tree compares with (to check before it reaches SQL)."""
+    if isinstance(node, All | AnyOf):
+        return [text for item in node.items for text in text_values(item)]
+    if isinstance(node, Not):
+        return text_values(node.item)
+    values = node.value if isinstance(node.value, list | tuple) else (node.value,)
+    return [value for value in values if isinstance(value, str)]

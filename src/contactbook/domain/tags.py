@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.text import check_text
 
 DEFAULT_TAG_COLOR = "#c377e0"
 TAG_NAME_MAX_LENGTH = 255
@@ -35,7 +36,7 @@ def normalise_tag_name(name: str, field: str = "tags") -> str:
 
     Raises: InvalidInput when blank or too long.
     """
-    text = " ".join(name.split())
+    text = " ".join(check_text(name, field).split())
     if not text:
         raise InvalidInput.single(field, ProblemCode.REQUIRED, "A tag name should not be blank.")
     if len(text) > TAG_NAME_MAX_LENGTH:

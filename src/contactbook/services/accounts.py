@@ -17,6 +17,7 @@ from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import InvalidInput, NotFound, ProblemCode, Unauthenticated
 from contactbook.domain.phones import is_supported_region, normalise_phone
+from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
 
 ALL_SCOPES = frozenset(Scope)
@@ -37,7 +38,7 @@ async def create_account(
 
     Raises: InvalidInput (blank or long name, unknown region).
     """
-    clean = name.strip()
+    clean = check_text(name, "name").strip()
     if not clean or len(clean) > ACCOUNT_NAME_MAX_LENGTH:
         raise InvalidInput.single(
             "name", ProblemCode.INVALID_VALUE, "An account name has 1 to 255 characters.", name

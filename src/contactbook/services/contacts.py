@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.contacts import UNSET, Contact, ContactInput, clean_plain_fields
+from contactbook.domain.contacts import Contact, ContactInput, Unset, clean_plain_fields
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import (
     ContactNotFound,
@@ -16,7 +16,8 @@ from contactbook.domain.errors import (
     Problem,
     ProblemCode,
 )
-from contactbook.domain.fields import coerce_value
+from contactbook.domain.fields import Scalar, coerce_value
+from contactbook.domain.free_json import check_object
 from contactbook.domain.lists import MAX_LISTS_PER_CONTACT
 from contactbook.domain.paging import Page
 from contactbook.domain.phones import normalise_phone
@@ -30,10 +31,13 @@ from contactbook.domain.queries import (
     Not,
     Op,
     SortKey,
+    text_values,
 )
 from contactbook.domain.queries import Scope as Visibility
-from contactbook.domain.tags import TagInput, check_color, normalise_tag_name, unique_tags
+from contactbook.domain.tags import TagInput
+from contactbook.domain.text import check_text
 from contactbook.services.custom_values import apply_values, resolve_field, typed_values
+from contactbook.services.tags import clean_tags
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
 
@@ -198,6 +202,9 @@ async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQue
 async def resolve_query(uow: UnitOfWork, query: ContactQuery) -> ContactQuery:
     """Bind custom field references in conditions and sort keys to their definitions, and type
     the values compared with them."""
+    if query.where is not None:
+        for text in text_values(query.where):
+            check_text(text, "query")
     where = await _resolve_expr(uow, query.where) if query.where is not None else None
     sort = []
     for key in query.sort:
@@ -244,7 +251,7 @@ def _single_list(node: Expr) -> int | None:
     if isinstance(node, Condition) and node.target == "lists":
         values = node.value if isinstance(node.value, tuple | list) else (node.value,)
         if node.op in (Op.EQ, Op.IN) and len(values) == 1:
-            return int(values[0])  # type: ignore[call-overload]
+            return int(str(values[0]))
     return None
 
 
@@ -256,7 +263,7 @@ class _Prepared:
 
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
-        self.custom: dict[str, object] | None = None
+        self.custom: dict[str, Scalar | None] | None = None
         self.lists: list[int] | None = None
         self.tags: list[TagInput] | None = None
 
@@ -275,39 +282,47 @@ async def _prepare(
         prepared.values = clean_plain_fields(data, ctx.default_region)
     except InvalidInput as exc:
         problems.extend(exc.problems)
-    if data.additional_attributes is not UNSET:
+    if not isinstance(data.additional_attributes, Unset):
         given = dict(data.additional_attributes or {})
-        if data.additional_mode == "replace" or current is None:
-            merged = {k: v for k, v in given.items() if v is not None}
-        else:
-            merged = dict(current.additional_attributes)
-            for key, value in given.items():
-                if value is None:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = value
-        prepared.values["additional_attributes"] = merged
-    if data.custom is not UNSET:
+        replace_all = data.additional_mode == "replace" or current is None
+        merged = {} if replace_all else dict(current.additional_attributes)  # type: ignore[union-attr]
+        for key, value in given.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        try:
+            prepared.values["additional_attributes"] = check_object(merged, "additional_attributes")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    if not isinstance(data.custom, Unset):
         prepared.custom = dict(
             await typed_values(
                 uow, data.custom, define_missing=define_missing_fields, problems=problems
             )
         )
-    if data.lists is not UNSET:
+    if not isinstance(data.lists, Unset):
         prepared.lists = await _check_lists(uow, list(data.lists or ()), problems)
-    if data.tags is not UNSET:
-        prepared.tags = _check_tags(list(data.tags or ()), problems)
+    if not isinstance(data.tags, Unset):
+        try:
+            prepared.tags = clean_tags(list(data.tags or ()))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
     phone = prepared.values.get("phone")
-    if ctx.test_mode and phone is not None and (current is None or phone != current.phone):
-        if not await uow.accounts.is_verified(ctx.account_id, str(phone)):
-            problems.append(
-                Problem(
-                    "phone",
-                    ProblemCode.PHONE_NOT_VERIFIED,
-                    "A test account may only use verified phone numbers.",
-                    phone,
-                )
+    changes_phone = phone is not None and (current is None or phone != current.phone)
+    if (
+        ctx.test_mode
+        and changes_phone
+        and not await uow.accounts.is_verified(ctx.account_id, str(phone))
+    ):
+        problems.append(
+            Problem(
+                "phone",
+                ProblemCode.PHONE_NOT_VERIFIED,
+                "A test account may only use verified phone numbers.",
+                phone,
             )
+        )
     if problems:
         raise InvalidInput(problems)
     return prepared
@@ -325,27 +340,9 @@ async def _check_lists(uow: UnitOfWork, list_ids: list[int], problems: list[Prob
         )
         return wanted
     existing = await uow.lists.existing_ids(wanted)
-    missing = [i for i in wanted if i not in existing]
-    for list_id in missing:
-        problems.append(
-            Problem(
-                f"lists.{wanted.index(list_id)}",
-                ProblemCode.UNKNOWN_LIST,
-                f"No list {list_id}.",
-                list_id,
-            )
-        )
+    problems.extend(
+        Problem(f"lists.{index}", ProblemCode.UNKNOWN_LIST, f"No list {list_id}.", list_id)
+        for index, list_id in enumerate(wanted)
+        if list_id not in existing
+    )
     return wanted
-
-
-def _check_tags(given: list[TagInput], problems: list[Problem]) -> list[TagInput]:
-    clean: list[TagInput] = []
-    for index, tag in enumerate(given):
-        try:
-            name = normalise_tag_name(tag.name, f"tags.{index}")
-            color = check_color(tag.color, f"tags.{index}.color") if tag.color else None
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-            continue
-        clean.append(TagInput(name, color))
-    return unique_tags(clean)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from contactbook.domain.clock import utcnow
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import (
+    CustomInput,
     FieldDefinition,
     FieldRef,
     FieldScope,
@@ -50,7 +51,7 @@ def _lookup(catalog: Mapping[int, FieldDefinition], ref: FieldRef) -> FieldDefin
 
 async def typed_values(
     uow: UnitOfWork,
-    given: Mapping[FieldRef, object],
+    given: CustomInput,
     *,
     define_missing: bool,
     problems: list[Problem],

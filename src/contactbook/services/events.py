@@ -9,6 +9,7 @@ from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import EVENT_NAME_MAX_LENGTH, Event
+from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
 
 
@@ -21,7 +22,7 @@ async def record_event(
 ) -> Event:
     """Raises: ContactNotFound, InvalidInput (blank or long name)."""
     ctx.require(Scope.WRITE)
-    clean = name.strip()
+    clean = check_text(name, "name").strip()
     problems: list[Problem] = []
     if not clean:
         problems.append(Problem("name", ProblemCode.REQUIRED, "This value should not be blank."))
@@ -34,7 +35,10 @@ async def record_event(
 
 
 async def list_events(
-    uow: UnitOfWork, ctx: RequestContext, contact_id: int, limit: int = 100,
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_id: int,
+    limit: int = 100,
     before_id: int | None = None,
 ) -> list[Event]:
     """The contact's events, newest first.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
@@ -18,7 +19,10 @@ from contactbook.domain.fields import (
     check_key,
     slugify_key,
 )
+from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
+
+T = TypeVar("T")
 
 
 async def list_fields(
@@ -127,20 +131,20 @@ async def delete_field(
     await delete_fields(uow, ctx, [field_id])
 
 
-def _pick(changes: FieldChanges, name: str, current: object) -> object:
+def _pick(changes: FieldChanges, name: str, current: T) -> T | None:
     if name in changes.clear:
         return None
-    value = getattr(changes, name)
+    value: T | None = getattr(changes, name)
     return current if value is None else value
 
 
 def _check_options(options: Sequence[str]) -> list[Problem]:
     if len(options) > MAX_OPTIONS:
         return [Problem("options", ProblemCode.TOO_MANY, f"At most {MAX_OPTIONS} options.")]
-    return [
-        Problem(f"options.{i}", ProblemCode.INVALID_TYPE, "Options are strings.", option)
-        for i, option in enumerate(options)
-        if not isinstance(option, str)
-    ]
-
-
+    problems: list[Problem] = []
+    for index, option in enumerate(options):
+        try:
+            check_text(option, f"options.{index}")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    return problems

@@ -14,6 +14,7 @@ from contactbook.domain.inboxes import (
     ContactInbox,
     Inbox,
 )
+from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
 
 
@@ -37,7 +38,7 @@ async def create_inbox(
 ) -> Inbox:
     """Raises: InvalidInput (blank or long name)."""
     ctx.require(Scope.ADMIN)
-    clean = name.strip()
+    clean = check_text(name, "name").strip()
     if not clean or len(clean) > INBOX_NAME_MAX_LENGTH:
         raise InvalidInput.single(
             "name", ProblemCode.INVALID_VALUE, "An inbox name has 1 to 255 characters.", name
@@ -74,7 +75,7 @@ async def add_contact_identity(
     ctx.require(Scope.WRITE)
     contact = await uow.contacts.get(contact_id, frozenset({"inboxes"}))
     inbox = await uow.inboxes.get(inbox_id)
-    source = source_id.strip() if source_id else None
+    source = check_text(source_id, "source_id").strip() if source_id else None
     if source is None:
         for identity in contact.inboxes:
             if identity.inbox.id == inbox_id:

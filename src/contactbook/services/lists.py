@@ -137,3 +137,40 @@ async def _check(
     if problems:
         raise InvalidInput(problems)
     return lists, contacts
+
+
+async def add_members(
+    uow: UnitOfWork, ctx: RequestContext, list_id: int, contact_ids: Sequence[int]
+) -> tuple[int, ContactList]:
+    """Add contacts to one list; return how many were new and the list after.
+
+    Raises: ListNotFound (the list itself), InvalidInput (unknown `contacts`).
+    """
+    await get_list(uow, ctx, list_id)
+    added = await attach_contacts(uow, ctx, [list_id], contact_ids)
+    return added, await uow.lists.get(list_id)
+
+
+async def remove_members(
+    uow: UnitOfWork, ctx: RequestContext, list_id: int, contact_ids: Sequence[int]
+) -> tuple[int, ContactList]:
+    """Take contacts out of one list; return how many left and the list after.
+
+    Raises: ListNotFound, InvalidInput (unknown `contacts`).
+    """
+    await get_list(uow, ctx, list_id)
+    removed = await detach_contacts(uow, ctx, [list_id], contact_ids)
+    return removed, await uow.lists.get(list_id)
+
+
+async def remove_member(
+    uow: UnitOfWork, ctx: RequestContext, list_id: int, contact_id: int
+) -> ContactList:
+    """Take one contact out of one list (a no-op when it is not a member).
+
+    Raises: ListNotFound, ContactNotFound.
+    """
+    await get_list(uow, ctx, list_id)
+    await uow.contacts.get(contact_id, frozenset())
+    await detach_contacts(uow, ctx, [list_id], [contact_id])
+    return await uow.lists.get(list_id)

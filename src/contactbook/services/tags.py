@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.contacts import Contact
+from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import InvalidInput, Problem
 from contactbook.domain.tags import (
     Tag,
@@ -134,4 +134,3 @@ def clean_tags(tags: Sequence[TagInput]) -> list[TagInput]:
     if problems:
         raise InvalidInput(problems)
     return unique_tags(clean)
-

@@ -56,7 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -221,7 +221,9 @@ contact_tags = Table(
     ForeignKeyConstraint(
         ["account_id", "contact_id"], ["contacts.account_id", "contacts.id"], ondelete="CASCADE"
     ),
-    ForeignKeyConstraint(["account_id", "tag_id"], ["tags.account_id", "tags.id"], ondelete="CASCADE"),
+    ForeignKeyConstraint(
+        ["account_id", "tag_id"], ["tags.account_id", "tags.id"], ondelete="CASCADE"
+    ),
     Index("ix_contact_tags_tag", "account_id", "tag_id", "contact_id"),
 )
 

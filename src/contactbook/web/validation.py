@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
+
+# Pydantic adds the member type of a union to the error location (`phone.str`, `phone.int`).
+_UNION_TAG = re.compile(r"^(str|int|float|bool|none|[a-z-]+\[.*\])$")
 
 
 def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -12,6 +16,8 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(part) for part in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
+    while len(parts) > 1 and _UNION_TAG.match(parts[-1]):
+        parts.pop()
     return ".".join(parts) or "body"
 
 
@@ -27,7 +33,10 @@ def problems_from_validation(exc: RequestValidationError) -> tuple[int, list[dic
                            "message": "The request body is not valid JSON."})  # fmt: skip
             continue
         message = str(error.get("msg", "Invalid value."))
-        errors.append({"field": field_path(error.get("loc", ())), "code": kind, "message": message})
+        path = field_path(error.get("loc", ()))
+        if any(seen["field"] == path for seen in errors):
+            continue  # one problem a field: the union's other members say the same
+        errors.append({"field": path, "code": kind, "message": message})
     if not errors:
         errors.append({"field": "body", "code": "invalid", "message": "Invalid request."})
     return status, errors

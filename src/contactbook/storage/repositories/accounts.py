@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,13 +16,13 @@ from contactbook.storage.ids import next_id
 from contactbook.storage.tables import accounts, api_keys, instance_settings, verified_numbers
 
 
-def _account(row: object) -> Account:
+def _account(row: Any) -> Account:
     return Account(
-        id=row.id,  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
-        test_mode=row.test_mode,  # type: ignore[attr-defined]
-        default_region=row.default_region,  # type: ignore[attr-defined]
-        created_at=row.created_at,  # type: ignore[attr-defined]
+        id=row.id,
+        name=row.name,
+        test_mode=row.test_mode,
+        default_region=row.default_region,
+        created_at=row.created_at,
     )
 
 
@@ -47,9 +48,7 @@ class AccountRepository:
 
     async def get(self, account_id: int) -> Account:
         """Raises: AccountNotFound."""
-        row = (
-            await self.conn.execute(select(accounts).where(accounts.c.id == account_id))
-        ).first()
+        row = (await self.conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
         if row is None:
             raise AccountNotFound(account_id)
         return _account(row)

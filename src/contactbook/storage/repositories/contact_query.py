@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
+from sqlalchemy import Boolean, ColumnElement, and_, exists, false, func, not_, or_, true
 from sqlalchemy.sql.elements import UnaryExpression
 
 from contactbook.domain.fields import FieldDefinition, FieldType
@@ -88,7 +88,7 @@ class QueryCompiler:
         if op is Op.IN:
             values = list(value) if isinstance(value, list | tuple) else [value]
             if ci:
-                return func.lower(column).in_([str(v).lower() for v in values])  # type: ignore[no-any-return]
+                return func.lower(column).in_([str(v).lower() for v in values])
             return column.in_(values)  # type: ignore[no-any-return]
         if op in (Op.CONTAINS, Op.NOT_CONTAINS):
             values = list(value) if isinstance(value, list | tuple) else [value]
@@ -98,12 +98,12 @@ class QueryCompiler:
             return or_(column.is_(None), not_(hits))
         if op is Op.STARTS_WITH:
             if ci:
-                return func.lower(column).startswith(str(value).lower(), autoescape=True)  # type: ignore[no-any-return]
+                return func.lower(column).startswith(str(value).lower(), autoescape=True)
             return column.startswith(str(value), autoescape=True)  # type: ignore[no-any-return]
         left = func.lower(column) if ci else column
         right = str(value).lower() if ci else value
         if op is Op.EQ:
-            return left == right  # type: ignore[no-any-return]
+            return left == right
         if op is Op.NE:
             return or_(column.is_(None), left != right)
         return _ORDERED[op](left, right)  # type: ignore[no-any-return]
@@ -113,7 +113,7 @@ class QueryCompiler:
             return column.icontains(text, autoescape=True)  # type: ignore[no-any-return]
         if self.sqlite:
             # SQLite's LIKE ignores ASCII case; instr() does not.
-            return func.instr(column, text) > 0  # type: ignore[no-any-return]
+            return func.instr(column, text) > 0
         return column.contains(text, autoescape=True)  # type: ignore[no-any-return]
 
     def _custom(self, definition: FieldDefinition, cond: Condition) -> ColumnElement[bool]:
@@ -155,7 +155,7 @@ class QueryCompiler:
     def _has_key(self, key: str) -> ColumnElement[bool]:
         if self.sqlite:
             return func.json_type(contacts.c.custom, f'$."{key}"').is_not(None)
-        return contacts.c.custom.op("?")(key)  # type: ignore[no-any-return]
+        return contacts.c.custom.op("?", return_type=Boolean)(key)
 
     def _tags(self, cond: Condition) -> ColumnElement[bool]:
         link = (contact_tags.c.account_id == contacts.c.account_id) & (
@@ -181,7 +181,7 @@ class QueryCompiler:
             found = exists().where(link)
             return found if cond.op is Op.PRESENT else not_(found)
         ids = cond.value if isinstance(cond.value, list | tuple) else [cond.value]
-        found = exists().where(link, list_members.c.list_id.in_([int(i) for i in ids]))  # type: ignore[call-overload]
+        found = exists().where(link, list_members.c.list_id.in_([int(str(i)) for i in ids]))
         return not_(found) if cond.op is Op.NE else found
 
     # --- order and keyset ---------------------------------------------------------------------
@@ -217,9 +217,7 @@ class QueryCompiler:
             order.append(contacts.c.id.asc())
         return order
 
-    def after(
-        self, sort: tuple[SortKey, ...], position: tuple[object, ...]
-    ) -> ColumnElement[bool]:
+    def after(self, sort: tuple[SortKey, ...], position: tuple[object, ...]) -> ColumnElement[bool]:
         """Rows strictly after `position` in `sort` order (keys must be non-null)."""
         keys = list(self.sort_columns(sort))
         if not any(key.target == "id" for key in sort):

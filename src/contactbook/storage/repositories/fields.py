@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Boolean, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -144,7 +144,7 @@ class FieldRepository:
         keys = [str(field_id) for field_id in field_ids]
         where = [contacts.c.account_id == self.account_id]
         if self.conn.dialect.name == "postgresql":
-            has_any = contacts.c.custom.op("?|")(array(keys))
+            has_any = contacts.c.custom.op("?|", return_type=Boolean)(array(keys))
             stripped = contacts.c.custom.op("-", return_type=JSONB)(array(keys))
             await self.conn.execute(
                 update(contacts)

@@ -129,7 +129,7 @@ class ListRepository:
             "is_default": lists.c.is_default,
         }[str(target)]
         if op is Op.CONTAINS:
-            return func.lower(column).contains(str(value).lower(), autoescape=True)  # type: ignore[no-any-return]
+            return func.lower(column).contains(str(value).lower(), autoescape=True)
         return _compare(column, op, value)
 
     async def get(self, list_id: int) -> ContactList:
@@ -270,7 +270,10 @@ class ListRepository:
             return 0
         await self.conn.execute(
             insert(list_members),
-            [{"account_id": self.account_id, "list_id": lid, "contact_id": cid} for lid, cid in new],
+            [
+                {"account_id": self.account_id, "list_id": lid, "contact_id": cid}
+                for lid, cid in new
+            ],
         )
         await self._move_counters(new, +1)
         return len(new)

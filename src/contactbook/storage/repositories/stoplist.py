@@ -113,7 +113,9 @@ class StopListRepository:
             return []
         rows = await self.conn.execute(
             select(stoplist)
-            .where(stoplist.c.account_id == self.account_id, stoplist.c.id.in_(sorted(set(entry_ids))))
+            .where(
+                stoplist.c.account_id == self.account_id, stoplist.c.id.in_(sorted(set(entry_ids)))
+            )
             .order_by(stoplist.c.id)
         )
         return [to_entry(row) for row in rows]
@@ -142,7 +144,9 @@ class StopListRepository:
                     for entry_id, phone in zip(ids, missing, strict=True)
                 ],
             )
-        grow = [phone for phone in ordered if phone in before and not channels <= before[phone].channels]
+        grow = [
+            phone for phone in ordered if phone in before and not channels <= before[phone].channels
+        ]
         if grow:
             await self.conn.execute(
                 update(stoplist)
@@ -180,9 +184,7 @@ class StopListRepository:
         entry = (await self.by_phones([phone])).get(phone)
         return entry is not None and entry.counted
 
-    async def _recount(
-        self, before: dict[str, StopEntry], after: dict[str, StopEntry]
-    ) -> None:
+    async def _recount(self, before: dict[str, StopEntry], after: dict[str, StopEntry]) -> None:
         def counted(entries: dict[str, StopEntry], phone: str) -> bool:
             entry = entries.get(phone)
             return entry is not None and bool(entry.channels & COUNTED_CHANNELS)

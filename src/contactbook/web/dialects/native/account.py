@@ -11,6 +11,7 @@ from contactbook.domain.inboxes import ChannelType
 from contactbook.services import accounts, inboxes
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import inbox_out
+from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
 from contactbook.web.responses import Json, empty
 
@@ -73,7 +74,7 @@ async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.delete("/keys/{key_id}", status_code=204, operation_id="RevokeKey")
-async def revoke_key(key_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def revoke_key(key_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         await accounts.revoke_key(uow, ctx, key_id)
     rt.auth_cache.clear()

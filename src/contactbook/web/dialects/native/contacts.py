@@ -16,6 +16,7 @@ from contactbook.services import contacts, events, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.etags import etag, expected_version
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
+from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.schemas import (
     ContactIn,
     ContactOut,
@@ -40,8 +41,9 @@ async def list_contacts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
     sort: Annotated[Literal[SORTS], Query()] = "id",  # type: ignore[valid-type]
-    q: Annotated[str | None, Query(description="Substring of name, email, phone, external id")]
-    = None,
+    q: Annotated[
+        str | None, Query(description="Substring of name, email, phone, external id")
+    ] = None,
     list_: Annotated[
         list[int] | None, Query(alias="list", description="Members of any of these lists")
     ] = None,
@@ -94,14 +96,14 @@ async def lookup_contact(
         raise InvalidInput.single(
             "phone", ProblemCode.REQUIRED, "Give exactly one of phone, email or external_id."
         )
-    (column, value), = given.items()
+    ((column, value),) = given.items()
     async with rt.db.unit(ctx, write=False) as uow:
         contact = await contacts.find_contact(uow, ctx, column, value)
     return _one(contact)
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut, operation_id="GetContact")
-async def get_contact(contact_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def get_contact(contact_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         contact = await contacts.get_contact(uow, ctx, contact_id)
     return _one(contact)
@@ -109,19 +111,23 @@ async def get_contact(contact_id: int, ctx: Ctx, rt: Rt) -> Response:
 
 @router.patch("/contacts/{contact_id}", response_model=ContactOut, operation_id="UpdateContact")
 async def update_contact(
-    contact_id: int, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+    contact_id: PathId, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
 ) -> Response:
     """Change the attributes given; null clears; `custom_fields` merge key by key."""
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.update_contact(
-            uow, ctx, contact_id, body.to_input("patch"), expected_version=expected_version(if_match)
+            uow,
+            ctx,
+            contact_id,
+            body.to_input("patch"),
+            expected_version=expected_version(if_match),
         )
     return _one(contact)
 
 
 @router.put("/contacts/{contact_id}", response_model=ContactOut, operation_id="ReplaceContact")
 async def replace_contact(
-    contact_id: int, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+    contact_id: PathId, body: ContactIn, ctx: Ctx, rt: Rt, if_match: IfMatch = None
 ) -> Response:
     """Replace the contact: attributes left out become null, tags and lists empty."""
     async with rt.db.unit(ctx) as uow:
@@ -133,23 +139,29 @@ async def replace_contact(
 
 
 @router.delete("/contacts/{contact_id}", status_code=204, operation_id="DeleteContact")
-async def delete_contact(contact_id: int, ctx: Ctx, rt: Rt, if_match: IfMatch = None) -> Response:
+async def delete_contact(
+    contact_id: PathId, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+) -> Response:
     async with rt.db.unit(ctx) as uow:
-        await contacts.delete_contact(uow, ctx, contact_id, expected_version=expected_version(if_match))
+        await contacts.delete_contact(
+            uow, ctx, contact_id, expected_version=expected_version(if_match)
+        )
     return empty()
 
 
 @router.post("/contacts/{contact_id}/tags", response_model=ContactOut, operation_id="TagContact")
-async def tag_contact(contact_id: int, body: TagsIn, ctx: Ctx, rt: Rt) -> Response:
+async def tag_contact(contact_id: PathId, body: TagsIn, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
-        contact = await tags.add_contact_tags(uow, ctx, contact_id, [TagInput(t) for t in body.tags])
+        contact = await tags.add_contact_tags(
+            uow, ctx, contact_id, [TagInput(t) for t in body.tags]
+        )
     return _one(contact)
 
 
 @router.delete(
     "/contacts/{contact_id}/tags/{name}", response_model=ContactOut, operation_id="UntagContact"
 )
-async def untag_contact(contact_id: int, name: str, ctx: Ctx, rt: Rt) -> Response:
+async def untag_contact(contact_id: PathId, name: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         contact = await tags.remove_contact_tags(uow, ctx, contact_id, [name])
     return _one(contact)
@@ -157,11 +169,11 @@ async def untag_contact(contact_id: int, name: str, ctx: Ctx, rt: Rt) -> Respons
 
 @router.get("/contacts/{contact_id}/events", operation_id="ListContactEvents")
 async def list_contact_events(
-    contact_id: int,
+    contact_id: PathId,
     ctx: Ctx,
     rt: Rt,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    before: int | None = None,
+    before: QueryId = None,
 ) -> Response:
     """The contact's events, newest first; pass the last id as `before` for the next page."""
     async with rt.db.unit(ctx, write=False) as uow:

@@ -53,7 +53,7 @@ TITLES = {
 def status_for(exc: DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
@@ -116,7 +116,7 @@ def install(app: FastAPI) -> None:
     async def on_http(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        return problem(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
     async def on_crash(_: Request, _exc: Exception) -> Response:
         return problem(500, "internal_error", "Something went wrong on our side.")

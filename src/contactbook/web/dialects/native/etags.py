@@ -24,7 +24,7 @@ def expected_version(if_match: str | None) -> int | None:
         raise InvalidInput.single(
             "if-match",
             ProblemCode.INVALID_VALUE,
-            "If-Match takes one ETag as returned by a read, e.g. \"3\".",
+            'If-Match takes one ETag as returned by a read, e.g. "3".',
             if_match,
         )
     return int(inner)

@@ -9,6 +9,7 @@ from contactbook.domain.fields import FieldChanges, FieldInput
 from contactbook.services import fields
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import field_out
+from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import FieldIn, FieldOut, FieldPatch
 from contactbook.web.responses import Json, empty
 
@@ -38,14 +39,14 @@ async def create_field(body: FieldIn, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.get("/fields/{field_id}", response_model=FieldOut, operation_id="GetField")
-async def get_field(field_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def get_field(field_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         definition = await fields.get_field(uow, ctx, field_id)
     return Json(field_out(definition))
 
 
 @router.patch("/fields/{field_id}", response_model=FieldOut, operation_id="UpdateField")
-async def update_field(field_id: int, body: FieldPatch, ctx: Ctx, rt: Rt) -> Response:
+async def update_field(field_id: PathId, body: FieldPatch, ctx: Ctx, rt: Rt) -> Response:
     """Change a field; its type never changes."""
     given = body.model_fields_set
     changes = FieldChanges(
@@ -63,7 +64,7 @@ async def update_field(field_id: int, body: FieldPatch, ctx: Ctx, rt: Rt) -> Res
 
 
 @router.delete("/fields/{field_id}", status_code=204, operation_id="DeleteField")
-async def delete_field(field_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def delete_field(field_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """Delete the field and every value stored under it."""
     async with rt.db.unit(ctx) as uow:
         await fields.delete_field(uow, ctx, field_id)

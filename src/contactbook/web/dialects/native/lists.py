@@ -11,6 +11,7 @@ from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import list_out
+from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
 from contactbook.web.responses import Json, empty
 
@@ -39,14 +40,14 @@ async def create_list(body: ListIn, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.get("/lists/{list_id}", response_model=ListOut, operation_id="GetList")
-async def get_list(list_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def get_list(list_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         item = await lists.get_list(uow, ctx, list_id)
     return Json(list_out(item))
 
 
 @router.patch("/lists/{list_id}", response_model=ListOut, operation_id="UpdateList")
-async def update_list(list_id: int, body: ListPatch, ctx: Ctx, rt: Rt) -> Response:
+async def update_list(list_id: PathId, body: ListPatch, ctx: Ctx, rt: Rt) -> Response:
     given = body.model_fields_set
     changes = ListChanges(
         name=body.name,
@@ -60,7 +61,7 @@ async def update_list(list_id: int, body: ListPatch, ctx: Ctx, rt: Rt) -> Respon
 
 
 @router.delete("/lists/{list_id}", status_code=204, operation_id="DeleteList")
-async def delete_list(list_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def delete_list(list_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """Delete the list; its contacts stay."""
     async with rt.db.unit(ctx) as uow:
         await lists.delete_list(uow, ctx, list_id)
@@ -68,27 +69,25 @@ async def delete_list(list_id: int, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.post("/lists/{list_id}/members", operation_id="AddListMembers")
-async def add_members(list_id: int, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
+async def add_members(list_id: PathId, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
     """Add contacts to the list (idempotent)."""
     async with rt.db.unit(ctx) as uow:
-        added = await lists.attach_contacts(uow, ctx, [list_id], body.contact_ids)
-        item = await lists.get_list(uow, ctx, list_id)
+        added, item = await lists.add_members(uow, ctx, list_id, body.contact_ids)
     return Json({"added": added, "list": list_out(item)})
 
 
 @router.post("/lists/{list_id}/members/remove", operation_id="RemoveListMembers")
-async def remove_members(list_id: int, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
+async def remove_members(list_id: PathId, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
     """Take contacts out of the list."""
     async with rt.db.unit(ctx) as uow:
-        removed = await lists.detach_contacts(uow, ctx, [list_id], body.contact_ids)
-        item = await lists.get_list(uow, ctx, list_id)
+        removed, item = await lists.remove_members(uow, ctx, list_id, body.contact_ids)
     return Json({"removed": removed, "list": list_out(item)})
 
 
 @router.delete(
     "/lists/{list_id}/members/{contact_id}", status_code=204, operation_id="RemoveListMember"
 )
-async def remove_member(list_id: int, contact_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def remove_member(list_id: PathId, contact_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
-        await lists.detach_contacts(uow, ctx, [list_id], [contact_id])
+        await lists.remove_member(uow, ctx, list_id, contact_id)
     return empty()

@@ -7,12 +7,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from contactbook.domain.contacts import UNSET, Contact, ContactInput
+from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.fields import FieldType
 from contactbook.domain.stoplist import Channel
 from contactbook.domain.tags import TagInput
 
-Scalar = StrictStr | StrictBool | StrictInt | StrictFloat
+# Ids are positive 64-bit integers; anything else cannot name a stored row.
+Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+Scalar = (
+    StrictStr | StrictBool | Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)] | StrictFloat
+)
 Text = StrictStr | None
 
 _PLAIN = (
@@ -55,7 +59,7 @@ class ContactIn(BaseModel):
         default=None, description="Values by field key; null removes a value."
     )
     tags: list[StrictStr] | None = Field(default=None, description="Tag names; replaces.")
-    lists: list[StrictInt] | None = Field(default=None, description="List ids; replaces.")
+    lists: list[Id] | None = Field(default=None, description="List ids; replaces.")
 
     def to_input(self, mode: Literal["create", "patch", "replace"]) -> ContactInput:
         given = self.model_fields_set if mode != "replace" else set(type(self).model_fields)
@@ -185,7 +189,7 @@ class ListOut(BaseModel):
 class MembersIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    contact_ids: Annotated[list[StrictInt], Field(min_length=1, max_length=10_000)]
+    contact_ids: Annotated[list[Id], Field(min_length=1, max_length=10_000)]
 
 
 # --- fields --------------------------------------------------------------------------------
@@ -249,7 +253,10 @@ class TagOut(BaseModel):
 class StopIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    phones: Annotated[list[StrictStr | StrictInt], Field(min_length=1, max_length=1000)]
+    phones: Annotated[
+        list[StrictStr | Annotated[StrictInt, Field(ge=0, le=10**15)]],
+        Field(min_length=1, max_length=1000),
+    ]
     channels: Annotated[list[Channel], Field(min_length=1)]
 
 

@@ -11,6 +11,7 @@ from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import stop_out
+from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.schemas import StopIn
 from contactbook.web.responses import Json, empty
 
@@ -22,7 +23,7 @@ async def list_entries(
     ctx: Ctx,
     rt: Rt,
     channel: Annotated[list[Channel] | None, Query(description="On any of these")] = None,
-    list_id: Annotated[int | None, Query(description="Phones of this list's members")] = None,
+    list_id: QueryId = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
@@ -54,7 +55,7 @@ async def release_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.delete("/stoplist/{entry_id}", status_code=204, operation_id="DeleteStopEntry")
-async def delete_entry(entry_id: int, ctx: Ctx, rt: Rt) -> Response:
+async def delete_entry(entry_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         await stoplist.delete_stop_entry(uow, ctx, entry_id)
     return empty()

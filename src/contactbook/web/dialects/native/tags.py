@@ -26,7 +26,7 @@ async def update_tag(name: str, body: TagPatch, ctx: Ctx, rt: Rt) -> Response:
     """Rename or recolour a tag."""
     async with rt.db.unit(ctx) as uow:
         tag = await tags.update_tag(uow, ctx, name, body.name, body.color)
-        count = dict((t.id, n) for t, n in await tags.list_tags(uow, ctx)).get(tag.id, 0)
+        count = {t.id: n for t, n in await tags.list_tags(uow, ctx)}.get(tag.id, 0)
     return Json(tag_out(tag, count))
 
 

@@ -1,0 +1,140 @@
+"""Native lists, fields, tags, stop list, account, keys and inboxes over HTTP."""
+
+from __future__ import annotations
+
+from tests.support.factories import Tenant
+
+
+def test_lists_crud_and_members(tenant: Tenant) -> None:
+    native = tenant.native
+    made = native.post("/lists", json={"name": "Clients", "description": "Paying"})
+    assert made.status_code == 201
+    list_id = made.json()["id"]
+    assert made.json()["items"] == 0 and made.json()["is_default"] is False
+    ids = [native.post("/contacts", json={"name": f"c{n}"}).json()["id"] for n in range(3)]
+    added = native.post(f"/lists/{list_id}/members", json={"contact_ids": ids})
+    assert added.json()["added"] == 3 and added.json()["list"]["items"] == 3
+    again = native.post(f"/lists/{list_id}/members", json={"contact_ids": ids})
+    assert again.json()["added"] == 0
+    assert native.get(f"/contacts/{ids[0]}").json()["lists"] == [list_id]
+    removed = native.post(f"/lists/{list_id}/members/remove", json={"contact_ids": ids[:2]})
+    assert removed.json()["removed"] == 2 and removed.json()["list"]["items"] == 1
+    assert native.delete(f"/lists/{list_id}/members/{ids[2]}").status_code == 204
+    patched = native.patch(f"/lists/{list_id}", json={"description": None, "is_default": True})
+    assert patched.json()["description"] is None and patched.json()["is_default"] is True
+    other = native.post("/lists", json={"name": "Other", "is_default": True}).json()
+    assert other["is_default"] is True
+    assert native.get(f"/lists/{list_id}").json()["is_default"] is False  # one default
+    listing = native.get("/lists").json()
+    assert listing["total"] == 2 and [i["name"] for i in listing["items"]] == ["Clients", "Other"]
+    assert native.delete(f"/lists/{list_id}").status_code == 204
+    assert native.get(f"/lists/{list_id}").status_code == 404
+    assert native.get(f"/contacts/{ids[0]}").status_code == 200
+
+
+def test_list_names_are_unique_ignoring_case_and_checked(tenant: Tenant) -> None:
+    assert tenant.native.post("/lists", json={"name": "Leads"}).status_code == 201
+    dup = tenant.native.post("/lists", json={"name": "LEADS"})
+    assert dup.status_code == 409 and dup.json()["code"] == "duplicate_list"
+    short = tenant.native.post("/lists", json={"name": "ab"})
+    assert short.status_code == 422 and short.json()["errors"][0]["field"] == "name"
+
+
+def test_members_of_unknown_ids_change_nothing(tenant: Tenant) -> None:
+    list_id = tenant.native.post("/lists", json={"name": "Clients"}).json()["id"]
+    contact = tenant.native.post("/contacts", json={"name": "c"}).json()["id"]
+    response = tenant.native.post(
+        f"/lists/{list_id}/members", json={"contact_ids": [contact, 999_999_999]}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "contacts.1"
+    assert tenant.native.get(f"/lists/{list_id}").json()["items"] == 0
+
+
+def test_fields_crud(tenant: Tenant) -> None:
+    native = tenant.native
+    made = native.post("/fields", json={"name": "Favourite Colour", "type": "list",
+                                         "options": ["red", "blue"]})  # fmt: skip
+    assert made.status_code == 201
+    field = made.json()
+    assert field["key"] == "favourite_colour" and field["type"] == "list"
+    contact = native.post("/contacts", json={"custom_fields": {"favourite_colour": "red"}}).json()
+    bad = native.patch(f"/contacts/{contact['id']}",
+                       json={"custom_fields": {"favourite_colour": "green"}})  # fmt: skip
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "custom_fields.favourite_colour"
+    renamed = native.patch(f"/fields/{field['id']}", json={"key": "colour", "name": "Colour"})
+    assert renamed.json()["key"] == "colour"
+    assert native.get(f"/contacts/{contact['id']}").json()["custom_fields"] == {"colour": "red"}
+    assert native.post("/fields", json={"name": "x", "key": "colour"}).status_code == 409
+    assert native.post("/fields", json={"name": "Phone"}).status_code == 422  # reserved
+    assert native.delete(f"/fields/{field['id']}").status_code == 204
+    assert native.get(f"/contacts/{contact['id']}").json()["custom_fields"] == {}
+    assert native.get(f"/fields/{field['id']}").status_code == 404
+
+
+def test_unknown_custom_field_is_refused(tenant: Tenant) -> None:
+    response = tenant.native.post("/contacts", json={"custom_fields": {"nosuch": 1}})
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "custom_fields.nosuch", "code": "unknown_field",
+        "message": "No custom field 'nosuch'.",
+    }  # fmt: skip
+
+
+def test_tags_rename_recolour_delete(tenant: Tenant) -> None:
+    native = tenant.native
+    contact = native.post("/contacts", json={"tags": ["lead"]}).json()
+    renamed = native.patch("/tags/LEAD", json={"name": "Lead", "color": "#ff0000"})
+    assert renamed.json() == {"name": "Lead", "color": "#ff0000", "contacts": 1}
+    assert native.get(f"/contacts/{contact['id']}").json()["tags"] == ["Lead"]
+    assert native.delete("/tags/lead").status_code == 204
+    assert native.get(f"/contacts/{contact['id']}").json()["tags"] == []
+    assert native.delete("/tags/lead").status_code == 404
+
+
+def test_stoplist_moves_list_counters(ua_tenant: Tenant) -> None:
+    native = ua_tenant.native
+    list_id = native.post("/lists", json={"name": "Clients"}).json()["id"]
+    native.post("/contacts", json={"phone": "0501234567", "lists": [list_id]})
+    stopped = native.post("/stoplist", json={"phones": ["+380501234567", 380671112233],
+                                              "channels": ["sms", "viber"]})  # fmt: skip
+    assert stopped.status_code == 200
+    entries = stopped.json()["items"]
+    assert [e["phone"] for e in entries] == ["+380501234567", "+380671112233"]
+    assert entries[0]["channels"] == ["sms", "viber"]
+    assert native.get(f"/lists/{list_id}").json()["stop_list_count"] == 1
+    listing = native.get("/stoplist", params={"channel": "viber"}).json()
+    assert listing["total"] == 2
+    assert native.get("/stoplist", params={"list_id": list_id}).json()["total"] == 1
+    native.post("/stoplist/remove", json={"phones": ["0501234567"], "channels": ["sms"]})
+    assert native.get(f"/lists/{list_id}").json()["stop_list_count"] == 1  # still on viber
+    assert native.delete(f"/stoplist/{entries[0]['id']}").status_code == 204
+    assert native.get(f"/lists/{list_id}").json()["stop_list_count"] == 0
+    assert native.delete(f"/stoplist/{entries[0]['id']}").status_code == 404
+    bad = native.post("/stoplist", json={"phones": ["+380501234567", "call me"],
+                                          "channels": ["sms"]})  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "phones.1"
+    assert native.get("/stoplist").json()["total"] == 1  # nothing changed
+
+
+def test_account_keys_and_inboxes(tenant: Tenant) -> None:
+    native = tenant.native
+    native.post("/contacts", json={"phone": "+447700900123"})
+    account = native.get("/account").json()
+    assert account["id"] == tenant.account_id
+    assert (account["contacts"], account["contacts_with_phone"]) == (1, 1)
+    key = native.post("/keys", json={"name": "reader", "scopes": ["read"]})
+    assert key.status_code == 201
+    secret = key.json()["api_key"]
+    reader = {"Authorization": f"Bearer {secret}"}
+    assert native.get("/contacts", headers=reader).status_code == 200
+    denied = native.post("/contacts", json={}, headers=reader)
+    assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
+    assert secret not in str(native.get("/keys").json())
+    assert native.delete(f"/keys/{key.json()['id']}").status_code == 204
+    assert native.get("/contacts", headers=reader).status_code == 401
+    inbox = native.post("/inboxes", json={"name": "Website"})
+    assert inbox.status_code == 201 and inbox.json()["channel_type"] == "api"
+    assert [i["name"] for i in native.get("/inboxes").json()["items"]] == ["Website"]
+    assert native.post("/inboxes", json={"name": "X", "channel_type": "pigeon"}).status_code == 422
