@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
@@ -29,7 +31,9 @@ def fuzz(
     headers = {"Authorization": f"Bearer {tenant.api_key}"}
     failures: list[str] = []
 
-    @settings(max_examples=25, deadline=None, database=None,
+    # Random locally (to find new breakage), repeatable in CI (to never flake).
+    @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+              database=None, derandomize=bool(os.environ.get("CI")),
               suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(case=operation.as_strategy())
     def check(case: schemathesis.Case) -> None:

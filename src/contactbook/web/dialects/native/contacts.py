@@ -16,7 +16,7 @@ from contactbook.services import contacts, events, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.etags import etag, expected_version
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
-from contactbook.web.dialects.native.params import PathId, QueryId
+from contactbook.web.dialects.native.params import PathId, QueryId, QueryIds
 from contactbook.web.dialects.native.schemas import (
     ContactIn,
     ContactOut,
@@ -44,9 +44,7 @@ async def list_contacts(
     q: Annotated[
         str | None, Query(description="Substring of name, email, phone, external id")
     ] = None,
-    list_: Annotated[
-        list[int] | None, Query(alias="list", description="Members of any of these lists")
-    ] = None,
+    list_: QueryIds = None,
     tag: Annotated[list[str] | None, Query(description="Carrying any of these tags")] = None,
     filter_: Annotated[
         list[str] | None,

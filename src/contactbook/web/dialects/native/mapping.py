@@ -8,7 +8,7 @@ from typing import Any
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import Event
-from contactbook.domain.fields import FieldDefinition
+from contactbook.domain.fields import INT_LIMIT, FieldDefinition
 from contactbook.domain.inboxes import Inbox
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import (
@@ -69,7 +69,10 @@ def _typed_attribute(name: str, value: Any, path: str) -> Any:
         return None
     try:
         if kind in ("int", "list"):
-            return tuple(int(v) for v in value) if isinstance(value, tuple) else int(value)
+            numbers = tuple(int(v) for v in value) if isinstance(value, tuple) else (int(value),)
+            if any(abs(n) > INT_LIMIT for n in numbers):
+                raise ValueError(value)
+            return numbers if isinstance(value, tuple) else numbers[0]
         if kind == "bool":
             return {"true": True, "false": False}[str(value).lower()]
     except (ValueError, KeyError) as exc:
