@@ -3,7 +3,7 @@ own paths with its own error envelope."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -55,5 +55,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = {"status": "ok" if ok else "unavailable", "version": __version__}
         return Json(body, 200 if ok else 503)
 
+    mount_vendor_dialects(app, runtime)
     app.add_middleware(SquashSlashes)
     return app
+
+
+def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
+    """Mount each vendor's API at its own paths, longest prefix first (Chatwoot's
+    `/api/v1/accounts` must win over Notificore's `/api`). Each is its own sub-application, so
+    each answers errors, unknown paths included, in its own envelope."""
+    for prefix, factory in VENDOR_DIALECTS:
+        sub = factory(runtime)
+        sub.state.runtime = runtime
+        app.mount(prefix, sub)
+
+
+# (path prefix, factory) for every vendor dialect; one line each.
+VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = []
