@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 
+from contactbook.cli import transfer
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.inboxes import ChannelType, Inbox
@@ -31,6 +32,8 @@ accounts_app = typer.Typer(help="Create and manage accounts.", no_args_is_help=T
 inboxes_app = typer.Typer(help="Create and list inboxes (Chatwoot channels).", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(inboxes_app, name="inboxes")
+app.command("import")(transfer.import_command)
+app.command("export")(transfer.export_command)
 
 DatabaseUrl = Annotated[
     str,

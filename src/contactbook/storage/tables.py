@@ -64,7 +64,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-Json: Any = JSON().with_variant(JSONB(), "postgresql")
+# None is SQL NULL (not JSON null), so "absent" stays distinguishable in SQL.
+Json: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 # Tables whose ids come from a sequence shared by all accounts ("one sequence; the same id in
 # every API"). PostgreSQL has real sequences; SQLite uses rows of `id_sequences`.

@@ -1,0 +1,196 @@
+"""Reading import files row by row (CSV with a header, or NDJSON) and writing error files.
+
+Readers stream: they hold one batch of rows at a time, whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.imports import ImportFormat, RowError
+
+RawRow = tuple[int, dict[str, Any] | None]
+"""(line number of the row's start, the row's cells by column; None for a row that could not be
+read at all, already described in `ImportFile.bad_rows`)."""
+
+# Large cells (notes, JSON) are legal; the csv module's default limit is 128 KiB.
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+class ImportFile:
+    """A file to import: its header and its rows, in batches, with progress in bytes."""
+
+    def __init__(self, path: Path, fmt: ImportFormat) -> None:
+        self.path = path
+        self.format = fmt
+        self.size = path.stat().st_size
+        self._binary: IO[bytes] = path.open("rb")
+        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        self.header: list[str] = []
+        self._rows = self._csv_rows() if fmt is ImportFormat.CSV else self._ndjson_rows()
+        self.bad_rows: list[RowError] = []
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> ImportFile:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def position(self) -> int:
+        """Bytes consumed so far (for progress)."""
+        return self._binary.tell()
+
+    def read_header(self) -> list[str]:
+        """Read the header row (CSV) or nothing (NDJSON).
+
+        Raises: InvalidInput when the header is missing, empty or repeats a column.
+        """
+        if self.format is ImportFormat.NDJSON:
+            return []
+        reader = self._reader = csv.reader(self._text)
+        try:
+            header = next(reader)
+        except (StopIteration, csv.Error, UnicodeDecodeError) as exc:
+            raise InvalidInput.single(
+                "header", ProblemCode.REQUIRED, "The file has no readable header row."
+            ) from exc
+        self.header = [name.strip() for name in header]
+        names = [name for name in self.header if name]
+        if not names:
+            raise InvalidInput.single("header", ProblemCode.REQUIRED, "The header row is empty.")
+        if len(set(names)) != len(names):
+            raise InvalidInput.single(
+                "header", ProblemCode.INVALID_VALUE, "The header repeats a column name."
+            )
+        return self.header
+
+    def take_bad_rows(self) -> list[RowError]:
+        taken, self.bad_rows = self.bad_rows, []
+        return taken
+
+    def batches(self, size: int, skip: int = 0) -> Iterator[tuple[list[RawRow], list[RowError]]]:
+        """Rows in batches of `size`, after skipping the first `skip` data rows (resuming), each
+        with the reasons of its rows that could not be read at all (those come as
+        `(line, None)`, so counts and resume positions include them)."""
+        batch: list[RawRow] = []
+        seen = 0
+        for row in self._rows:
+            seen += 1
+            if seen <= skip:
+                self.bad_rows.clear()
+                continue
+            batch.append(row)
+            if len(batch) >= size:
+                yield batch, self.take_bad_rows()
+                batch = []
+        if batch:
+            yield batch, self.take_bad_rows()
+
+    def _csv_rows(self) -> Iterator[RawRow]:
+        reader = self._reader
+        width = len(self.header)
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as exc:
+                self.bad_rows.append(RowError(start, "row", f"Unreadable row: {exc}", {}))
+                yield start, None
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are not rows
+            if len(cells) > width:
+                reason = f"The row has {len(cells)} cells; the header has {width}."
+                self.bad_rows.append(RowError(start, "row", reason, _raw(self.header, cells)))
+                yield start, None
+                continue
+            yield start, {name: cells[i] for i, name in enumerate(self.header[: len(cells)])
+                          if name}  # fmt: skip
+
+    def _ndjson_rows(self) -> Iterator[RawRow]:
+        for number, line in enumerate(self._text, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
+                yield number, None
+                continue
+            if not isinstance(value, dict):
+                self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
+                yield number, None
+                continue
+            if "custom_fields" in value and isinstance(value["custom_fields"], dict):
+                # The native contact shape: custom values nest under custom_fields.
+                nested = value.pop("custom_fields")
+                value.update({k: v for k, v in nested.items() if k not in value})
+            yield number, value
+
+
+def _raw(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
+    named = {name: cells[i] for i, name in enumerate(header) if name and i < len(cells)}
+    for extra, cell in enumerate(cells[len(header) :], start=1):
+        named[f"extra_{extra}"] = cell
+    return named
+
+
+class ErrorFile:
+    """The refused rows of an import as CSV: line, field, reason, then the row's own cells."""
+
+    def __init__(self, path: Path, header: Sequence[str], *, append: bool = False) -> None:
+        self.path = path
+        self.header = [name for name in header if name]
+        self.count = 0
+        fresh = not append or not path.exists()
+        self._file = path.open("a" if not fresh else "w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._file)
+        if fresh:
+            self._writer.writerow(["line", "field", "reason", *self.header])
+
+    def write(self, errors: Sequence[RowError]) -> None:
+        for error in sorted(errors, key=lambda e: e.line):
+            raw: Mapping[str, object] = error.raw
+            cells = [_cell(raw.get(name)) for name in self.header] if self.header else [
+                orjson.dumps(dict(raw)).decode() if raw else ""
+            ]  # fmt: skip
+            self._writer.writerow([error.line, error.field, error.reason, *cells])
+        self.count += len(errors)
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+def keep_errors_up_to(path: Path, last_line: int) -> None:
+    """Drop the error rows past `last_line` (resuming after the batches that committed)."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    with path.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target)
+        for index, row in enumerate(rows):
+            if index == 0 or (row and row[0].isdigit() and int(row[0]) <= last_line):
+                writer.writerow(row)

@@ -1,0 +1,177 @@
+"""Running an import: read in batches, clean them ahead in worker processes, write each batch in
+its own unit of work, in file order.
+
+The edge (the CLI or the job runner) decides where units come from, which executor cleans, and
+what happens after each batch (progress, job state); the batch's hook runs inside the batch's
+own transaction, so recorded progress never runs ahead of what committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import Executor
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, replace
+
+from contactbook.domain.context import RequestContext
+from contactbook.domain.errors import InvalidInput
+from contactbook.domain.fields import FieldDefinition
+from contactbook.domain.imports import (
+    CleanRow,
+    ImportFormat,
+    ImportOptions,
+    ImportSummary,
+    RowError,
+    clean_row,
+)
+from contactbook.services.import_files import ErrorFile, ImportFile, RawRow
+from contactbook.services.imports import (
+    ImportTarget,
+    define_columns,
+    prepare_import,
+    write_batch,
+)
+from contactbook.storage.repositories.bulk import RowsRaced
+from contactbook.storage.uow import UnitOfWork
+
+UnitFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+BatchHook = Callable[[UnitOfWork, "Progress"], Awaitable[None]]
+ProgressHook = Callable[["Progress"], None]
+
+DEFAULT_BATCH = 5000
+RACE_RETRIES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where an import stands after a committed batch."""
+
+    summary: ImportSummary
+    rows_done: int
+    last_line: int
+    bytes_done: int
+    bytes_total: int
+
+
+def clean_batch(
+    batch: list[RawRow], fields_by_column: Mapping[str, FieldDefinition], region: str | None
+) -> tuple[list[CleanRow], list[RowError]]:
+    """Apply the row rules to a batch (runs in a worker process)."""
+    rows: list[CleanRow] = []
+    errors: list[RowError] = []
+    for line, raw in batch:
+        if raw is None:
+            continue
+        try:
+            rows.append(clean_row(line, raw, fields_by_column, region))
+        except InvalidInput as exc:
+            reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+            errors.append(RowError(line, exc.problems[0].field, reason, raw))
+    return rows, errors
+
+
+async def run_import(
+    units: UnitFactory,
+    ctx: RequestContext,
+    source: ImportFile,
+    options: ImportOptions,
+    *,
+    errors: ErrorFile | None = None,
+    executor: Executor | None = None,
+    ahead: int = 2,
+    batch_size: int = DEFAULT_BATCH,
+    skip: int = 0,
+    done: ImportSummary | None = None,
+    on_batch: BatchHook | None = None,
+    on_progress: ProgressHook | None = None,
+) -> ImportSummary:
+    """Import `source` (its header not yet read); return the totals.
+
+    `skip` rows are passed over and `done` holds their totals (resuming). Raises InvalidInput
+    when the file cannot be imported at all (header, columns that cannot be fields).
+    """
+    started = time.perf_counter()
+    source.read_header()
+    async with units() as uow:
+        target = await prepare_import(uow, ctx, source.header, options)
+    loop = asyncio.get_running_loop()
+    totals = replace(done) if done is not None else ImportSummary()
+    rows_done = skip
+    pending: deque[
+        tuple[asyncio.Future[tuple[list[CleanRow], list[RowError]]], list[RawRow], list[RowError]]
+    ] = deque()
+    batches = source.batches(batch_size, skip)
+
+    async def fill() -> None:
+        while len(pending) < max(1, ahead):
+            try:
+                batch, unreadable = next(batches)
+            except StopIteration:
+                return
+            if options.format is ImportFormat.NDJSON:
+                await _define_new_keys(units, batch, target, unreadable)
+            args = (batch, target.fields_by_column, target.default_region)
+            future: asyncio.Future[tuple[list[CleanRow], list[RowError]]]
+            if executor is None:
+                future = loop.create_future()
+                future.set_result(clean_batch(*args))
+            else:
+                future = asyncio.wrap_future(executor.submit(clean_batch, *args))
+            pending.append((future, batch, unreadable))
+
+    await fill()
+    while pending:
+        future, batch, unreadable = pending.popleft()
+        await fill()  # keep the workers busy while this batch is written
+        rows, refused = await future
+        for attempt in range(RACE_RETRIES):
+            try:
+                async with units() as uow:
+                    summary, clashes = await write_batch(uow, ctx, rows, target, options)
+                    batch_errors = [*unreadable, *refused, *clashes]
+                    summary.rows = len(batch)
+                    summary.rejected = len(batch_errors)
+                    after = replace(totals)
+                    after.add(summary)
+                    progress = Progress(
+                        after, rows_done + len(batch), batch[-1][0], source.position, source.size
+                    )
+                    if on_batch is not None:
+                        await on_batch(uow, progress)
+                break
+            except RowsRaced:
+                if attempt == RACE_RETRIES - 1:
+                    raise
+        totals, rows_done = after, rows_done + len(batch)
+        if errors is not None:
+            errors.write(batch_errors)
+        if on_progress is not None:
+            on_progress(progress)
+    totals.seconds = time.perf_counter() - started
+    return totals
+
+
+async def _define_new_keys(
+    units: UnitFactory, batch: list[RawRow], target: ImportTarget, unreadable: list[RowError]
+) -> None:
+    """NDJSON has no header: custom keys are defined as the batches that bring them are read.
+
+    A key that cannot be a field is refused on the rows that carry it.
+    """
+    keys = list(dict.fromkeys(key for _, raw in batch if raw for key in raw))  # file order
+    if not set(keys) - target.fields_by_column.keys():
+        return
+    async with units() as uow:
+        try:
+            await define_columns(uow, keys, target)
+        except InvalidInput as exc:
+            bad = {problem.field for problem in exc.problems}
+            await define_columns(uow, [key for key in keys if key not in bad], target)
+            for index, (line, raw) in enumerate(batch):
+                if raw and bad & raw.keys():
+                    name = sorted(bad & raw.keys())[0]
+                    unreadable.append(RowError(line, name, f"{name}: not a valid field key", raw))
+                    batch[index] = (line, None)

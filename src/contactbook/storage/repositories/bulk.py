@@ -1,0 +1,283 @@
+"""Set-based contact writes for bulk import: match a batch, insert, update, tag; counters kept.
+
+On PostgreSQL rows go through COPY into a session staging table and merge with one INSERT …
+SELECT and one UPDATE … FROM; on SQLite they go through executemany. Either way a batch is a
+fixed number of statements, never a statement per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contactbook.domain.imports import Existing
+from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.ids import next_ids
+from contactbook.storage.repositories.contacts import WRITABLE
+from contactbook.storage.repositories.lists import ListRepository
+from contactbook.storage.tables import accounts, contact_tags, contacts
+
+_JSON_COLUMNS = ("device", "additional_attributes", "custom")
+_PHONE_META = ("phone_region", "phone_type", "phone_valid")
+_STAGE = "contacts_import_stage"
+_COLUMNS = [column.name for column in contacts.columns]
+
+
+class RowsRaced(Exception):  # a signal to retry, not a domain error
+    """A concurrent writer took a unique value between matching and writing; retry the batch."""
+
+
+class BulkContactRepository:
+    """Bulk writes to one account's contacts."""
+
+    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+        self.conn = conn
+        self.account_id = account_id
+        self.pg = conn.dialect.name == "postgresql"
+        self._lists = ListRepository(conn, account_id)
+
+    async def match(
+        self,
+        ids: Sequence[int],
+        phones: Sequence[str],
+        emails: Sequence[str],
+        external_ids: Sequence[str],
+    ) -> list[Existing]:
+        """Stored contacts having any of the given ids or unique values."""
+        probes = []
+        for column, values in (
+            ("id", ids),
+            ("phone", phones),
+            ("email", emails),
+            ("external_id", external_ids),
+        ):
+            if values:
+                probes.append(contacts.c[column].in_(sorted(set(values))))
+        if not probes:
+            return []
+        rows = await self.conn.execute(
+            select(contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id).where(
+                contacts.c.account_id == self.account_id, or_(*probes)
+            )
+        )
+        return [Existing(row.id, row.phone, row.email, row.external_id) for row in rows]
+
+    # --- inserts ------------------------------------------------------------------------------
+
+    async def insert(
+        self, rows: Sequence[tuple[Mapping[str, object], Mapping[str, object]]], now: datetime
+    ) -> list[int]:
+        """Insert (values, custom) pairs as new contacts; return their ids in order.
+
+        Raises: RowsRaced when another writer took one of their unique values meanwhile.
+        """
+        if not rows:
+            return []
+        ids = await next_ids(self.conn, "contacts", len(rows))
+        records = [
+            self._record(contact_id, values, custom, now)
+            for contact_id, (values, custom) in zip(ids, rows, strict=True)
+        ]
+        if self.pg:
+            await self._stage(records)
+            inserted = await self.conn.execute(text(_PG_MERGE_INSERT))
+            if len(inserted.all()) != len(records):
+                raise RowsRaced
+        else:
+            try:
+                await self.conn.execute(contacts.insert(), records)
+            except Exception as exc:  # an IntegrityError from a concurrent writer
+                if "UNIQUE" in str(exc):
+                    raise RowsRaced from exc
+                raise
+        with_phone = sum(1 for r in records if r["phone"] is not None)
+        resolved = sum(
+            1
+            for r in records
+            if r["phone"] is not None or r["email"] is not None or r["external_id"] is not None
+        )
+        await self.move_account_counters(len(records), with_phone, resolved)
+        return ids
+
+    def _record(
+        self,
+        contact_id: int,
+        values: Mapping[str, object],
+        custom: Mapping[str, object],
+        now: datetime,
+    ) -> dict[str, Any]:
+        record: dict[str, Any] = dict.fromkeys(_COLUMNS)
+        record.update({name: values[name] for name in WRITABLE if name in values})
+        record.update(
+            account_id=self.account_id,
+            id=contact_id,
+            blocked=bool(values.get("blocked", False)),
+            unsubscribed=bool(values.get("unsubscribed", False)),
+            additional_attributes=dict(_mapping(values.get("additional_attributes"))),
+            custom=dict(custom),
+            hlr_status="unknown",
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        return record
+
+    async def _stage(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """COPY records into the session's staging table (emptied at each commit)."""
+        await self.conn.exec_driver_sql(_PG_CREATE_STAGE)
+        await self.conn.exec_driver_sql(f"TRUNCATE {_STAGE}")
+        raw = await self.conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        tuples = [
+            tuple(
+                orjson.dumps(r[name]).decode()
+                if name in _JSON_COLUMNS and r[name] is not None
+                else r[name]
+                for name in _COLUMNS
+            )
+            for r in records
+        ]
+        await driver.copy_records_to_table(_STAGE, records=tuples, columns=_COLUMNS)
+
+    # --- updates ------------------------------------------------------------------------------
+
+    async def update(
+        self,
+        changes: Sequence[tuple[int, Mapping[str, object], Mapping[str, object]]],
+        now: datetime,
+    ) -> None:
+        """Apply (contact id, values, custom) changes: given values win, absent ones stay;
+        custom values and additional attributes merge key by key."""
+        if not changes:
+            return
+        records = [
+            self._record(cid, values, custom, now) | {"_given": set(values)}
+            for cid, values, custom in changes
+        ]
+        for record in records:
+            # Absent booleans and attributes must read as "not given", not as defaults.
+            for name in ("blocked", "unsubscribed", "additional_attributes"):
+                if name not in record["_given"]:
+                    record[name] = None
+            del record["_given"]
+        if self.pg:
+            await self._stage(records)
+            await self.conn.execute(text(_PG_MERGE_UPDATE), {"account_id": self.account_id})
+            return
+        await self.conn.execute(
+            _sqlite_update(),
+            [
+                {
+                    **{f"v_{name}": record[name] for name in (*WRITABLE, "custom")},
+                    "v_account": self.account_id,
+                    "v_id": record["id"],
+                    "v_now": now,
+                }
+                for record in records
+            ],
+        )
+
+    async def shift_stop_counts(self, contact_id: int, delta: int) -> None:
+        await self._lists.shift_stop_count_of_contact(contact_id, delta)
+
+    # --- relations and counters ---------------------------------------------------------------
+
+    async def add_tags(self, wanted: Mapping[int, Sequence[int]], start: int) -> None:
+        """Give each contact the tag ids listed for it (kept if already there), positioned from
+        `start` so tags added to an existing contact come after the ones it has."""
+        pairs = [
+            {
+                "account_id": self.account_id,
+                "contact_id": cid,
+                "tag_id": tag_id,
+                "position": start + index,
+            }
+            for cid, tag_ids in wanted.items()
+            for index, tag_id in enumerate(tag_ids)
+        ]
+        for begin in range(0, len(pairs), 5000):
+            await self.conn.execute(
+                insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"]),
+                pairs[begin : begin + 5000],
+            )
+
+    async def add_to_lists(self, members: Mapping[int, Sequence[int]]) -> None:
+        """Put contacts in lists (list id → contact ids), moving the lists' counters."""
+        for list_id, contact_ids in members.items():
+            await self._lists.add_members([list_id], contact_ids)
+
+    async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
+        if not (total or with_phone or resolved):
+            return
+        await self.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == self.account_id)
+            .values(
+                contacts_total=accounts.c.contacts_total + total,
+                contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
+                contacts_resolved=accounts.c.contacts_resolved + resolved,
+            )
+        )
+
+
+def _keep(name: str) -> str:
+    return f"{name} = COALESCE(s.{name}, c.{name})"
+
+
+# The statements below are built from constant names only (no input reaches them).
+_PG_CREATE_STAGE = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS AS "  # noqa: S608
+    "SELECT * FROM contacts WITH NO DATA"
+)
+_PG_MERGE_INSERT = (
+    f"INSERT INTO contacts SELECT * FROM {_STAGE} ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608
+)
+_KEPT = [name for name in WRITABLE if name not in (*_PHONE_META, "additional_attributes")]
+_PG_MERGE_UPDATE = (
+    "UPDATE contacts AS c SET "  # noqa: S608
+    + ", ".join(_keep(name) for name in _KEPT)
+    + ", "
+    + ", ".join(
+        f"{name} = CASE WHEN s.phone IS NULL THEN c.{name} ELSE s.{name} END"
+        for name in _PHONE_META
+    )
+    + ", additional_attributes = COALESCE(c.additional_attributes, '{}'::jsonb)"
+    " || COALESCE(s.additional_attributes, '{}'::jsonb)"
+    ", custom = COALESCE(c.custom, '{}'::jsonb) || COALESCE(s.custom, '{}'::jsonb)"
+    ", updated_at = s.updated_at, version = c.version + 1 "
+    f"FROM {_STAGE} AS s WHERE c.account_id = :account_id AND c.id = s.id"
+)
+
+
+def _sqlite_update() -> Any:
+    values: dict[str, Any] = {}
+    for name in WRITABLE:
+        # Typed parameters: values go through the columns' own conversions (times, JSON).
+        param = bindparam(f"v_{name}", type_=contacts.c[name].type)
+        if name in _PHONE_META:
+            phone = bindparam("v_phone", type_=contacts.c.phone.type)
+            values[name] = func.iif(phone.is_(None), contacts.c[name], param)
+        elif name == "additional_attributes":
+            values[name] = func.json_patch(
+                func.coalesce(contacts.c[name], "{}"), func.coalesce(param, "{}")
+            )
+        else:
+            values[name] = func.coalesce(param, contacts.c[name])
+    custom = bindparam("v_custom", type_=contacts.c.custom.type)
+    values["custom"] = func.json_patch(func.coalesce(contacts.c.custom, "{}"), custom)
+    values["updated_at"] = bindparam("v_now", type_=contacts.c.updated_at.type)
+    values["version"] = contacts.c.version + 1
+    return (
+        update(contacts)
+        .where(contacts.c.account_id == bindparam("v_account"), contacts.c.id == bindparam("v_id"))
+        .values(values)
+    )
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    return value if isinstance(value, Mapping) else {}
