@@ -30,7 +30,15 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=10.0, ge=0)
     rate_limit: str = "120/minute"
     rate_limit_enabled: bool = True
+    # Uploaded import files and finished exports. Several machines: make this shared storage.
     import_dir: str = "./contactbook-imports"
+    max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
+    # Rows a background import writes per transaction; smaller keeps SQLite's writer lock short.
+    job_batch_size: int = Field(default=2000, ge=100, le=50_000)
+    # Run queued imports and exports in this process.
+    jobs_enabled: bool = True
+    # A running job whose worker has not reported for this long is taken over (and resumed).
+    job_stale_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "info"
 
 

@@ -32,12 +32,15 @@ def owned(tenant: Tenant) -> dict[str, object]:
     native.post(f"/lists/{list_id}/members", json={"contact_ids": [contact["id"]]})
     entry = native.post("/stoplist", json={"phones": ["+447700900999"], "channels": ["sms"]})
     key = native.post("/keys", json={"scopes": ["read"]}).json()["id"]
+    job = native.post("/imports", content=b"phone\n+447700900998\nnope\n",
+                      headers={"content-type": "text/csv"}).json()["id"]  # fmt: skip
     return {
         "contact_id": contact["id"],
         "list_id": list_id,
         "field_id": field["id"],
         "entry_id": entry.json()["items"][0]["id"],
         "key_id": key,
+        "job_id": job,
         "name": "private",
     }
 

@@ -6,7 +6,6 @@ import asyncio
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +29,6 @@ from contactbook.domain.imports import (
     ImportOptions,
     ImportSummary,
     OnConflict,
-    RowError,
 )
 from contactbook.services import accounts
 from contactbook.services.exports import export_contacts
@@ -156,7 +154,7 @@ async def _import(
         )
         errors_path.unlink(missing_ok=True)
         with ImportFile(file, options.format) as source:
-            sink = _LazyErrors(errors_path, source)
+            sink = ErrorFile(errors_path, lambda: source.header)
             console = Console(stderr=True)
             with Progress(
                 TextColumn("[bold]importing"),
@@ -197,28 +195,6 @@ async def _import(
         if executor is not None:
             executor.shutdown(cancel_futures=True)
         await db.dispose()
-
-
-class _LazyErrors(ErrorFile):
-    """An error file created on the first refused row (no file when nothing was refused)."""
-
-    def __init__(self, path: Path, source: ImportFile) -> None:
-        self.path = path
-        self._source = source
-        self._opened: ErrorFile | None = None
-        self.count = 0
-
-    def write(self, errors: Sequence[RowError]) -> None:
-        if not errors:
-            return
-        if self._opened is None:
-            self._opened = ErrorFile(self.path, self._source.header)
-        self._opened.write(errors)
-        self.count += len(errors)
-
-    def close(self) -> None:
-        if self._opened is not None:
-            self._opened.close()
 
 
 def export_command(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -149,30 +149,51 @@ def _raw(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:
 
 
 class ErrorFile:
-    """The refused rows of an import as CSV: line, field, reason, then the row's own cells."""
+    """The refused rows of an import as CSV: line, field, reason, then the row's own cells.
 
-    def __init__(self, path: Path, header: Sequence[str], *, append: bool = False) -> None:
+    Nothing is written until the first refused row; the header comes from `header` then (the
+    import file's header is known only once it is read). With `append`, rows go after those of
+    an earlier run (resuming).
+    """
+
+    def __init__(
+        self, path: Path, header: Callable[[], Sequence[str]], *, append: bool = False
+    ) -> None:
         self.path = path
-        self.header = [name for name in header if name]
+        self._header = header
+        self._append = append
+        self._file: IO[str] | None = None
+        self._writer: Any = None
+        self._columns: list[str] = []
         self.count = 0
-        fresh = not append or not path.exists()
-        self._file = path.open("a" if not fresh else "w", encoding="utf-8", newline="")
-        self._writer = csv.writer(self._file)
-        if fresh:
-            self._writer.writerow(["line", "field", "reason", *self.header])
 
     def write(self, errors: Sequence[RowError]) -> None:
+        if not errors:
+            return
+        if self._file is None:
+            self._open()
         for error in sorted(errors, key=lambda e: e.line):
             raw: Mapping[str, object] = error.raw
-            cells = [_cell(raw.get(name)) for name in self.header] if self.header else [
-                orjson.dumps(dict(raw)).decode() if raw else ""
-            ]  # fmt: skip
+            if self._columns:
+                cells = [_cell(raw.get(name)) for name in self._columns]
+            else:
+                cells = [orjson.dumps(dict(raw)).decode() if raw else ""]
             self._writer.writerow([error.line, error.field, error.reason, *cells])
         self.count += len(errors)
+        assert self._file is not None
         self._file.flush()
 
+    def _open(self) -> None:
+        self._columns = [name for name in self._header() if name]
+        exists = self._append and self.path.exists() and self.path.stat().st_size > 0
+        self._file = self.path.open("a" if exists else "w", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._file)
+        if not exists:
+            self._writer.writerow(["line", "field", "reason", *(self._columns or ["row"])])
+
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 def _cell(value: object) -> str:

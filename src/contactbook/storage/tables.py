@@ -70,7 +70,7 @@ Json: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "post
 # Tables whose ids come from a sequence shared by all accounts ("one sequence; the same id in
 # every API"). PostgreSQL has real sequences; SQLite uses rows of `id_sequences`.
 SEQUENCED = ("contacts", "fields", "tags", "lists", "stoplist", "inboxes", "contact_inboxes",
-             "events", "api_keys")  # fmt: skip
+             "events", "api_keys", "jobs")  # fmt: skip
 
 
 def _now_default() -> Any:
@@ -328,4 +328,36 @@ events = Table(
         ["account_id", "contact_id"], ["contacts.account_id", "contacts.id"], ondelete="CASCADE"
     ),
     Index("ix_events_contact", "account_id", "contact_id", "id"),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("account_id", BigInteger, nullable=False),
+    Column("id", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),  # import | export
+    Column("state", String(16), nullable=False),  # queued | running | succeeded | failed
+    Column("format", String(16), nullable=False),
+    Column("filename", String(255)),
+    Column("path", Text, nullable=False),
+    Column("options", Json),
+    Column("rows", BigInteger, nullable=False, server_default=text("0")),
+    Column("created", BigInteger, nullable=False, server_default=text("0")),
+    Column("updated", BigInteger, nullable=False, server_default=text("0")),
+    Column("skipped", BigInteger, nullable=False, server_default=text("0")),
+    Column("rejected", BigInteger, nullable=False, server_default=text("0")),
+    Column("rows_done", BigInteger, nullable=False, server_default=text("0")),
+    Column("last_line", BigInteger, nullable=False, server_default=text("0")),
+    Column("bytes_done", BigInteger, nullable=False, server_default=text("0")),
+    Column("bytes_total", BigInteger, nullable=False, server_default=text("0")),
+    Column("errors_path", Text),
+    Column("message", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Column("heartbeat_at", UTCDateTime),
+    PrimaryKeyConstraint("account_id", "id"),
+    ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+    # The one index not led by account_id: workers claim the oldest waiting job of any account.
+    Index("ix_jobs_state", "state", "id"),
 )

@@ -22,6 +22,7 @@ from contactbook.storage.repositories.contacts import ContactRepository
 from contactbook.storage.repositories.events import EventRepository
 from contactbook.storage.repositories.fields import FieldRepository
 from contactbook.storage.repositories.inboxes import InboxRepository
+from contactbook.storage.repositories.jobs import JobQueue, JobRepository
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.repositories.stoplist import StopListRepository
 from contactbook.storage.repositories.tags import TagRepository
@@ -71,6 +72,14 @@ class UnitOfWork:
     @cached_property
     def events(self) -> EventRepository:
         return EventRepository(self.conn, self._tenant())
+
+    @cached_property
+    def jobs(self) -> JobRepository:
+        return JobRepository(self.conn, self._tenant())
+
+    @cached_property
+    def job_queue(self) -> JobQueue:
+        return JobQueue(self.conn)
 
     async def field_catalog(self) -> dict[int, FieldDefinition]:
         """The account's field definitions by id, read once per unit."""

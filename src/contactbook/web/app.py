@@ -13,6 +13,7 @@ from contactbook import __version__
 from contactbook.settings import Settings, get_settings
 from contactbook.web.dialects import native
 from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
 from contactbook.web.runtime import Runtime
@@ -30,9 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI application for `settings` (the environment's when None)."""
     runtime = Runtime.build(settings or get_settings())
 
+    worker = JobWorker(runtime)
+    runtime.extras["jobs"] = worker
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker.start()
         yield
+        await worker.stop()
         await runtime.db.dispose()
 
     app = FastAPI(

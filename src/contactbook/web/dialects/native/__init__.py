@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from contactbook.web.dialects.native import account, contacts, fields, lists, stoplist, tags
+from contactbook.web.dialects.native import (
+    account,
+    contacts,
+    fields,
+    lists,
+    stoplist,
+    tags,
+    transfers,
+)
+from contactbook.web.dialects.native.paths import PREFIX
 
-PREFIX = "/contactbook/v1"
+__all__ = ["PREFIX", "router"]
 
 
 def router() -> APIRouter:
     """Every native route, under the native prefix."""
     root = APIRouter(prefix=PREFIX)
-    for module in (contacts, lists, fields, tags, stoplist, account):
+    # transfers first: its /contacts/export must win over /contacts/{contact_id}
+    for module in (transfers, contacts, lists, fields, tags, stoplist, account):
         root.include_router(module.router)
     return root

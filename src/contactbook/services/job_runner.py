@@ -1,0 +1,198 @@
+"""Working through queued jobs: claim one, run it batch by batch, record how it ended.
+
+A job records its progress in the same transaction as each batch it writes, and beats a heart
+while it works. If the worker stops (a restart, a crash), the job keeps its last committed
+progress; once its heartbeat is stale another worker (or the same one, restarted) claims it and
+resumes after the last committed row. A job whose file is gone fails with a message saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import Executor
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from contactbook.domain.clock import utcnow
+from contactbook.domain.context import RequestContext
+from contactbook.domain.errors import DomainError, InvalidInput
+from contactbook.domain.imports import ImportFormat, ImportOptions, ImportSummary, OnConflict
+from contactbook.domain.jobs import Job, JobKind, JobState
+from contactbook.services.exports import export_contacts
+from contactbook.services.import_files import ErrorFile, ImportFile, keep_errors_up_to
+from contactbook.services.import_runner import Progress, run_import
+from contactbook.storage.uow import UnitOfWork
+
+log = logging.getLogger("contactbook.jobs")
+
+
+class Units(Protocol):
+    def __call__(
+        self, ctx: RequestContext | None = None, *, write: bool = True
+    ) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+
+class JobRunner:
+    """Runs one job at a time from the shared queue."""
+
+    def __init__(
+        self,
+        units: Units,
+        executor: Executor | None,
+        batch_size: int,
+        *,
+        stale_after: timedelta = timedelta(seconds=60),
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self.units = units
+        self.stale_after = stale_after
+        self.executor = executor
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """A job was queued here: look now instead of at the next idle tick."""
+        self._wake.set()
+
+    async def serve(self) -> None:
+        """Claim and run jobs until cancelled."""
+        while True:
+            job = await self.claim()
+            if job is None:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                continue
+            await self.run(job)
+
+    async def claim(self) -> Job | None:
+        """The oldest job this process can run (its file is here), now marked running."""
+        now = utcnow()
+        async with self.units() as uow:
+            for job in await uow.job_queue.candidates(now - self.stale_after):
+                local = job.kind is JobKind.EXPORT or Path(job.path).exists()
+                if not local and job.state is JobState.QUEUED and job.heartbeat_at is None:
+                    continue  # another machine received the upload
+                if await uow.job_queue.claim(job, now):
+                    return job
+        return None
+
+    async def run(self, job: Job) -> None:
+        ctx = await self._context(job)
+        try:
+            if ctx is None:
+                raise InvalidInput.single("account", "not_found", "The job's account is gone.")
+            if job.kind is JobKind.IMPORT:
+                await self._import(job, ctx)
+            else:
+                await self._export(job, ctx)
+        except asyncio.CancelledError:
+            raise  # stopping: the job resumes from its last committed batch
+        except (DomainError, OSError, ValueError) as exc:
+            await self._finish(job, ctx, JobState.FAILED, _describe(exc))
+        except Exception as exc:
+            log.exception("job %s failed", job.id)
+            await self._finish(job, ctx, JobState.FAILED, f"Unexpected error: {exc}")
+
+    async def _context(self, job: Job) -> RequestContext | None:
+        async with self.units(write=False) as uow:
+            try:
+                account = await uow.accounts.get(job.account_id)
+            except DomainError:
+                return None
+        return RequestContext(
+            account_id=account.id,
+            test_mode=account.test_mode,
+            default_region=account.default_region,
+        )
+
+    async def _import(self, job: Job, ctx: RequestContext) -> None:
+        path = Path(job.path)
+        if not path.exists():
+            raise OSError("The uploaded file is no longer on this server; upload it again.")
+        options = ImportOptions(
+            ImportFormat(job.format),
+            OnConflict(job.options.get("on_conflict", OnConflict.UPDATE.value)),
+            job.options.get("list"),
+        )
+        errors_path = Path(job.errors_path or f"{job.path}.errors.csv")
+        resuming = job.rows_done > 0
+        if resuming:
+            keep_errors_up_to(errors_path, job.last_line)
+        done = ImportSummary(job.rows, job.created, job.updated, job.skipped, job.rejected)
+
+        async def record(uow: UnitOfWork, progress: Progress) -> None:
+            s = progress.summary
+            await uow.jobs.save(
+                job.id,
+                rows=s.rows,
+                created=s.created,
+                updated=s.updated,
+                skipped=s.skipped,
+                rejected=s.rejected,
+                rows_done=progress.rows_done,
+                last_line=progress.last_line,
+                bytes_done=progress.bytes_done,
+                heartbeat_at=utcnow(),
+            )
+
+        with ImportFile(path, options.format) as source:
+            sink = ErrorFile(errors_path, lambda: source.header, append=resuming)
+            try:
+                await run_import(
+                    lambda: self.units(ctx),
+                    ctx,
+                    source,
+                    options,
+                    errors=sink,
+                    executor=self.executor,
+                    batch_size=self.batch_size,
+                    skip=job.rows_done,
+                    done=done,
+                    on_batch=record,
+                )
+            finally:
+                sink.close()
+        await self._finish(job, ctx, JobState.SUCCEEDED, None)
+
+    async def _export(self, job: Job, ctx: RequestContext) -> None:
+        path = Path(job.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        with path.open("wb") as target:
+            async for chunk in export_contacts(
+                lambda: self.units(ctx, write=False),
+                ctx,
+                ImportFormat(job.format),
+                job.options.get("list_id"),
+            ):
+                target.write(chunk)
+                written += len(chunk)
+        async with self.units(ctx) as uow:
+            await uow.jobs.save(job.id, bytes_done=written, bytes_total=written)
+        await self._finish(job, ctx, JobState.SUCCEEDED, None)
+
+    async def _finish(
+        self, job: Job, ctx: RequestContext | None, state: JobState, message: str | None
+    ) -> None:
+        async with self.units(ctx or RequestContext(account_id=job.account_id)) as uow:
+            await uow.jobs.save(
+                job.id,
+                state=state.value,
+                message=message,
+                finished_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, InvalidInput):
+        return "; ".join(f"{p.field}: {p.message}" for p in exc.problems) or exc.message
+    if isinstance(exc, DomainError):
+        return exc.message
+    return str(exc)

@@ -1,0 +1,3 @@
+"""Where the native API lives."""
+
+PREFIX = "/contactbook/v1"

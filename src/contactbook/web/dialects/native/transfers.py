@@ -1,0 +1,188 @@
+"""Native bulk routes: import jobs (upload, state, refused rows), exports (stream or job)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import FileResponse, Response, StreamingResponse
+
+from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
+from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
+from contactbook.domain.jobs import Job, JobKind, JobState
+from contactbook.services import jobs
+from contactbook.services.exports import export_contacts
+from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.errors import problem
+from contactbook.web.dialects.native.params import PathId, QueryId
+from contactbook.web.dialects.native.paths import PREFIX
+from contactbook.web.responses import Json
+from contactbook.web.uploads import UploadTooLarge, format_of, job_path, store, upload_chunks
+
+router = APIRouter(tags=["import and export"])
+
+MEDIA = {ImportFormat.CSV: "text/csv; charset=utf-8", ImportFormat.NDJSON: "application/x-ndjson"}
+
+
+def job_out(job: Job) -> dict[str, Any]:
+    kind = "imports" if job.kind is JobKind.IMPORT else "exports"
+    links = {"self": f"{PREFIX}/{kind}/{job.id}"}
+    if job.kind is JobKind.IMPORT and job.rejected:
+        links["errors"] = f"{PREFIX}/imports/{job.id}/errors"
+    if job.kind is JobKind.EXPORT and job.state is JobState.SUCCEEDED:
+        links["file"] = f"{PREFIX}/exports/{job.id}/file"
+    body: dict[str, Any] = {
+        "id": job.id,
+        "kind": job.kind.value,
+        "state": job.state.value,
+        "format": job.format,
+        "filename": job.filename,
+        "options": job.options,
+        "progress": {
+            "bytes_done": job.bytes_done,
+            "bytes_total": job.bytes_total,
+            "percent": round(100 * job.bytes_done / job.bytes_total, 1) if job.bytes_total else 0,
+        },
+        "message": job.message,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "links": links,
+    }
+    if job.kind is JobKind.IMPORT:
+        body["counts"] = {
+            "rows": job.rows,
+            "created": job.created,
+            "updated": job.updated,
+            "skipped": job.skipped,
+            "rejected": job.rejected,
+        }
+    return body
+
+
+@router.post("/imports", status_code=202, operation_id="CreateImport")
+async def create_import(
+    request: Request,
+    ctx: Ctx,
+    rt: Rt,
+    format_: Annotated[str | None, Query(alias="format", description="csv or ndjson")] = None,
+    list_: Annotated[
+        str | None, Query(alias="list", description="Put contacts in this list")
+    ] = None,
+    on_conflict: OnConflict = OnConflict.UPDATE,
+) -> Response:
+    """Upload a file (multipart field `file`, or the raw body) to import in the background.
+
+    Answers 202 with the job; follow its `links.self` for state and counts.
+    """
+    async with rt.db.unit(ctx) as uow:
+        job_id = await jobs.new_job_id(uow, ctx)
+    chunks, filename, content_type = await upload_chunks(request, "file")
+    fmt = format_of(format_, content_type, filename)
+    path = job_path(rt, ctx.account_id, job_id, fmt.value)
+    try:
+        size = await store(chunks, path, rt.settings.max_upload_bytes)
+    except UploadTooLarge:
+        limit = rt.settings.max_upload_bytes
+        return problem(413, "upload_too_large", f"Uploads are limited to {limit} bytes.")
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
+    options = ImportOptions(fmt, on_conflict, list_)
+    async with rt.db.unit(ctx) as uow:
+        job = await jobs.queue_import(uow, ctx, job_id, str(path), size, options, filename)
+    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    location = f"{PREFIX}/imports/{job.id}"
+    return Json(job_out(job), 202, headers={"Location": location})
+
+
+@router.get("/imports", operation_id="ListImports")
+async def list_imports(ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        found = await jobs.list_jobs(uow, ctx, JobKind.IMPORT)
+    return Json({"items": [job_out(job) for job in found]})
+
+
+@router.get("/imports/{job_id}", operation_id="GetImport")
+async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+    return Json(job_out(job))
+
+
+@router.get("/imports/{job_id}/errors", operation_id="GetImportErrors")
+async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    """The refused rows so far, as CSV: line, field, reason, then the row's cells."""
+    async with rt.db.unit(ctx, write=False) as uow:
+        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+    if not job.errors_path or not job.rejected:
+        raise JobNotFound(job_id, "This import has refused no rows.")
+    return FileResponse(
+        job.errors_path,
+        media_type="text/csv; charset=utf-8",
+        filename=f"import-{job.id}-errors.csv",
+    )
+
+
+@router.get("/contacts/export", operation_id="ExportContacts")
+async def export(
+    ctx: Ctx,
+    rt: Rt,
+    format_: Annotated[ImportFormat, Query(alias="format")] = ImportFormat.CSV,
+    list_: Annotated[QueryId, Query(alias="list")] = None,
+) -> Response:
+    """Stream every contact (or one list's members) as CSV or NDJSON; it imports back."""
+    stream = export_contacts(lambda: rt.db.unit(ctx, write=False), ctx, format_, list_)
+    first = await anext(stream, b"")  # a missing list fails here, before the 200 is sent
+
+    async def body() -> Any:
+        yield first
+        async for chunk in stream:
+            yield chunk
+
+    name = f"contacts.{'csv' if format_ is ImportFormat.CSV else 'ndjson'}"
+    return StreamingResponse(
+        body(),
+        media_type=MEDIA[format_],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/exports", status_code=202, operation_id="CreateExport")
+async def create_export(
+    ctx: Ctx,
+    rt: Rt,
+    format_: Annotated[ImportFormat, Query(alias="format")] = ImportFormat.CSV,
+    list_: Annotated[QueryId, Query(alias="list")] = None,
+) -> Response:
+    """Write an export file in the background; download it from `links.file` when done."""
+    async with rt.db.unit(ctx) as uow:
+        job_id = await jobs.new_job_id(uow, ctx)
+        path = job_path(rt, ctx.account_id, job_id, f"export.{format_.value}")
+        job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
+    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
+
+
+@router.get("/exports", operation_id="ListExports")
+async def list_exports(ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        found = await jobs.list_jobs(uow, ctx, JobKind.EXPORT)
+    return Json({"items": [job_out(job) for job in found]})
+
+
+@router.get("/exports/{job_id}", operation_id="GetExport")
+async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+    return Json(job_out(job))
+
+
+@router.get("/exports/{job_id}/file", operation_id="GetExportFile")
+async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+    if job.state is not JobState.SUCCEEDED:
+        return problem(409, "not_ready", f"The export is {job.state.value}; try again later.")
+    fmt = ImportFormat(job.format)
+    return FileResponse(job.path, media_type=MEDIA[fmt], filename=f"contacts-{job.id}.{fmt.value}")

@@ -1,0 +1,97 @@
+"""Receiving import files: streamed to disk, never held in memory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.requests import Request
+
+from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.imports import ImportFormat
+from contactbook.web.runtime import Runtime
+
+NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
+                "application/x-jsonlines")  # fmt: skip
+
+
+class UploadTooLarge(Exception):
+    """The upload passed the configured size limit."""
+
+
+def job_path(runtime: Runtime, account_id: int, job_id: int, suffix: str) -> Path:
+    """Where a job's file lives: `<import_dir>/<account>/<job>.<suffix>`."""
+    directory = Path(runtime.settings.import_dir) / str(account_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory / f"{job_id}.{suffix}"
+
+
+async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
+    """Write `chunks` to `target` (atomically: a partial upload never appears); return the size.
+
+    Raises: UploadTooLarge.
+    """
+    partial = target.with_suffix(target.suffix + ".part")
+    size = 0
+    try:
+        with partial.open("wb") as out:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > limit:
+                    raise UploadTooLarge
+                out.write(chunk)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+        closer = getattr(chunks, "aclose", None)
+        if closer is not None:
+            await closer()  # an upload cut short still releases its spooled file
+    return size
+
+
+def format_of(given: str | None, content_type: str | None, filename: str | None) -> ImportFormat:
+    """The file's format: as asked, else from the content type, else from the file name.
+
+    Raises: InvalidInput (`format`) for an unknown format name.
+    """
+    if given:
+        try:
+            return ImportFormat(given.lower())
+        except ValueError as exc:
+            raise InvalidInput.single(
+                "format", ProblemCode.INVALID_CHOICE, "Use csv or ndjson.", given
+            ) from exc
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if kind in NDJSON_TYPES:
+        return ImportFormat.NDJSON
+    if filename and filename.lower().endswith((".ndjson", ".jsonl")):
+        return ImportFormat.NDJSON
+    return ImportFormat.CSV
+
+
+async def upload_chunks(
+    request: Request, field: str
+) -> tuple[AsyncIterator[bytes], str | None, str | None]:
+    """The uploaded file's bytes, its file name and content type: the multipart part named
+    `field`, or else the raw body.
+
+    Raises: InvalidInput (`field`) when a multipart request lacks that part.
+    """
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form()
+        part = form.get(field)
+        if part is None or isinstance(part, str):
+            await form.close()
+            raise InvalidInput.single(field, ProblemCode.REQUIRED, f"Send the file as '{field}'.")
+
+        async def from_part() -> AsyncIterator[bytes]:
+            try:
+                while chunk := await part.read(1024 * 1024):
+                    yield chunk
+            finally:
+                await form.close()  # drops the parser's spooled temporary file
+
+        return from_part(), part.filename, part.content_type
+    return request.stream(), None, content_type
