@@ -122,3 +122,76 @@ def test_error_names_the_field_given() -> None:
     with pytest.raises(InvalidInput) as caught:
         normalise_phone("nope", None, field="phones.3")
     assert caught.value.fields == ("phones.3",)
+
+
+# --- the fast paths agree with phonenumbers itself ---------------------------------------------
+
+CALLING_CODES = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+TYPE_NAMES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    phonenumbers.PhoneNumberType.PAGER: "pager",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+    phonenumbers.PhoneNumberType.VOICEMAIL: "voicemail",
+}
+
+
+def library_says(text: str, region: str | None) -> tuple[str, str | None, str, bool] | None:
+    """The oracle: the answer assembled from phonenumbers' public functions only."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(number):
+        kind = TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+        return e164, phonenumbers.region_code_for_number(number), kind, True
+    main = phonenumbers.region_code_for_country_code(number.country_code)
+    return e164, None if main == "ZZ" else main, "unknown", False
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(CALLING_CODES),
+    st.text(alphabet="0123456789", min_size=2, max_size=14),
+    st.sampled_from(["", " ", "-"]),
+)
+def test_international_numbers_classify_as_phonenumbers_does(
+    code: int, rest: str, separator: str
+) -> None:
+    text = f"+{code}{separator}{rest}"
+    expected = library_says(text, None)
+    if expected is None or len(expected[0]) > 16:
+        return  # refused here too: the equality of refusals is the next test
+    phone = normalise_phone(text)
+    assert (phone.e164, phone.region, phone.line_type, phone.valid) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.sampled_from(REGIONS), st.text(alphabet="0123456789", min_size=4, max_size=12))
+def test_national_numbers_classify_as_phonenumbers_does(region: str, digits: str) -> None:
+    expected = library_says(digits, region)
+    try:
+        phone = normalise_phone(digits, region)
+    except InvalidInput:
+        phone = None
+    if expected is not None and expected[3] and len(expected[0]) <= 16:
+        assert phone is not None
+        assert (phone.e164, phone.region, phone.line_type, phone.valid) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(CALLING_CODES), st.text(alphabet="0123456789", min_size=0, max_size=16))
+def test_numbers_refused_by_phonenumbers_are_refused(code: int, rest: str) -> None:
+    text = f"+{code}{rest}"
+    if library_says(text, None) is None:
+        with pytest.raises(InvalidInput):
+            normalise_phone(text)

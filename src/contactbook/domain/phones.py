@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber, PhoneNumberType
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.phone_types import classify
 
 E164_MAX_LENGTH = 16  # "+" and at most 15 digits (ITU-T E.164)
 
@@ -114,20 +116,58 @@ def _normalise_cached(text: str, region: str | None, field: str) -> Phone:
 
 
 def _parse(text: str, region: str | None) -> Phone | None:
-    try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException:
-        return None
+    number = _quick_international(text) if region is None else None
+    if number is None:
+        try:
+            number = phonenumbers.parse(text, region)
+        except NumberParseException:
+            return None
     if not phonenumbers.is_possible_number(number):
         return None
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    nsn = phonenumbers.national_significant_number(number)
+    country_code = number.country_code or 0
+    e164 = f"+{country_code}{nsn}"
     if len(e164) > E164_MAX_LENGTH or e164[1] == "0":
         return None
-    if phonenumbers.is_valid_number(number):
-        kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
-        return Phone(e164, phonenumbers.region_code_for_number(number), kind, True)
-    region_code = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    found_region, kind = classify(country_code, nsn)
+    if kind != PhoneNumberType.UNKNOWN:
+        return Phone(e164, found_region, _TYPE_NAMES.get(kind, "unknown"), True)
+    region_code = phonenumbers.region_code_for_country_code(country_code)
     return Phone(e164, None if region_code == "ZZ" else region_code, "unknown", False)
+
+
+def _quick_international(text: str) -> PhoneNumber | None:
+    """The number of an international `+digits` text without phonenumbers' full parse (the hot
+    path of bulk imports); None whenever the full parse could read it differently (a leading
+    zero or a national prefix after the country code)."""
+    if not text.startswith("+"):
+        return None
+    digits = _DIGITS.sub("", text)
+    if not digits or digits[0] == "0" or len(digits) > 17:
+        return None
+    for size in (1, 2, 3):
+        country_code = int(digits[:size])
+        if country_code in COUNTRY_CODE_TO_REGION_CODE:
+            nsn = digits[size:]
+            break
+    else:
+        return None
+    if len(nsn) < 2 or nsn[0] == "0" or _strips_national_prefix(country_code, nsn):
+        return None
+    return PhoneNumber(country_code=country_code, national_number=int(nsn))
+
+
+@cache
+def _national_prefix(country_code: int) -> re.Pattern[str] | None:
+    region = phonenumbers.region_code_for_country_code(country_code)
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    prefix = getattr(metadata, "national_prefix_for_parsing", None)
+    return re.compile(prefix) if prefix else None
+
+
+def _strips_national_prefix(country_code: int, nsn: str) -> bool:
+    pattern = _national_prefix(country_code)
+    return pattern is not None and pattern.match(nsn) is not None
 
 
 def _invalid(field: str, text: str) -> InvalidInput:
