@@ -115,9 +115,18 @@ async def update_field(
     return saved
 
 
-async def delete_fields(uow: UnitOfWork, ctx: RequestContext, field_ids: Sequence[int]) -> int:
-    """Delete definitions and every value stored under them; return how many went."""
+async def delete_fields(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    field_ids: Sequence[int],
+    scope: FieldScope | None = None,
+) -> int:
+    """Delete definitions (only those of `scope` when given) and every value stored under
+    them; return how many went. Unknown ids are skipped."""
     ctx.require(Scope.WRITE)
+    if scope is not None:
+        catalog = await uow.field_catalog()
+        field_ids = [i for i in field_ids if i in catalog and catalog[i].scope is scope]
     deleted = await uow.fields.delete_many(field_ids, utcnow())
     uow.forget_catalog()
     return len(deleted)

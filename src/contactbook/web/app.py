@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
-from contactbook.web.dialects import native
+from contactbook.web.dialects import native, notificore
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
@@ -76,5 +76,9 @@ def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
         app.mount(prefix, sub)
 
 
-# (path prefix, factory) for every vendor dialect; one line each.
-VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = []
+# (path prefix, factory) for every vendor dialect; one line each. The first matching prefix
+# wins, so a dialect whose prefix is longer (Chatwoot's /api/v1/accounts) goes above one it
+# starts with (Notificore's /api).
+VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
+    (notificore.PREFIX, notificore.create_app),
+]

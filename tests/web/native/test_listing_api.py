@@ -115,3 +115,10 @@ def test_cursor_from_another_sort_is_refused(populated: Tenant) -> None:
         "/contacts", params={"limit": 2, "cursor": first["next_cursor"]}
     )
     assert response.status_code == 422
+
+
+def test_text_operators_on_number_fields_read_the_number_as_text(populated: Tenant) -> None:
+    found = collect(populated, filter="seats:contains:2")
+    assert sorted(c["custom_fields"]["seats"] for c in found) == [2, 12, 20, 21, 22, 23, 24]
+    found = collect(populated, filter="seats:starts_with:1")
+    assert len(found) == 11  # 1 and 10..19

@@ -124,9 +124,12 @@ class QueryCompiler:
             return present
         if cond.op is Op.ABSENT:
             return not_(present)
-        if kind.is_numeric:
+        # Text operators (contains, starts with) read any value as text: `seats contains 3`
+        # must not put LIKE on a float, which PostgreSQL refuses.
+        text_op = cond.op in _TEXT_OPS
+        if kind.is_numeric and not text_op:
             column: Any = element.as_float()
-        elif kind is FieldType.BOOLEAN:
+        elif kind is FieldType.BOOLEAN and not text_op:
             column = element.as_boolean()
         else:
             column = element.as_string()

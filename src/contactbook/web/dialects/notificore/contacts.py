@@ -1,0 +1,118 @@
+"""Notificore contact routes: `/api/contacts…`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from contactbook.domain.errors import ContactNotFound, InvalidInput, ProblemCode
+from contactbook.services import contacts
+from contactbook.web.dialects.notificore.auth import Ctx, Rt
+from contactbook.web.dialects.notificore.body import json_object, read_body
+from contactbook.web.dialects.notificore.errors import custom_paths
+from contactbook.web.dialects.notificore.mapping import contact_in, contact_out
+from contactbook.web.dialects.notificore.params import ids_of, path_id
+from contactbook.web.dialects.notificore.queries import (
+    CONTACT_SORTS,
+    SEARCH_LIMIT,
+    WITH_LISTS,
+    contact_listing,
+    contact_search,
+    criteria_paths,
+    read_search,
+)
+from contactbook.web.dialects.notificore.schemas import ContactIn
+from contactbook.web.responses import Json, empty
+
+router = APIRouter()
+
+MAX_BULK_DELETE = 5000
+
+
+@router.get("/contacts")
+async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
+    query = contact_listing(request.query_params.multi_items())
+    async with rt.db.unit(ctx, write=False) as uow:
+        found = await contacts.list_contacts(uow, ctx, query)
+    return Json({"data": [contact_out(c) for c in found.items], "total": found.total})
+
+
+@router.post("/contacts")
+async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
+    body = await read_body(request, ContactIn)
+    data, paths = contact_in(body.phone, body.groups, body.field_values())
+    with custom_paths(paths):
+        async with rt.db.unit(ctx) as uow:
+            contact = await contacts.create_contact(uow, ctx, data, include=WITH_LISTS)
+    return Json({"data": contact_out(contact)}, 201)
+
+
+@router.get("/contacts/search")
+async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
+    search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)
+    query = contact_search(search)
+    with custom_paths(criteria_paths(search.criteria), query=True):
+        async with rt.db.unit(ctx, write=False) as uow:
+            found = await contacts.list_contacts(uow, ctx, query)
+    return Json(
+        {"data": [contact_out(c) for c in found.items], "meta": search.meta(found.total or 0)}
+    )
+
+
+@router.post("/contacts/delete")
+async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
+    """Ids come in the query (`contact_ids[]`, `group_ids[]`); a JSON body may carry them too."""
+    items = [*request.query_params.multi_items(), *_body_items(await json_object(request))]
+    contact_ids, group_ids = ids_of(items, "contact_ids"), ids_of(items, "group_ids")
+    if not contact_ids and not group_ids:
+        raise InvalidInput.single(
+            "contact_ids", ProblemCode.REQUIRED, "Give contact_ids[] or group_ids[]."
+        )
+    if len(contact_ids) > MAX_BULK_DELETE:
+        raise InvalidInput.single(
+            "contact_ids",
+            ProblemCode.TOO_MANY,
+            f"This collection should contain {MAX_BULK_DELETE} elements or less.",
+        )
+    async with rt.db.unit(ctx) as uow:
+        await contacts.delete_contacts(uow, ctx, contact_ids, group_ids)
+    return empty()
+
+
+@router.get("/contacts/{contact_id}")
+async def contacts_get(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
+    cid = path_id(contact_id, ContactNotFound)
+    async with rt.db.unit(ctx, write=False) as uow:
+        contact = await contacts.get_contact(uow, ctx, cid, include=WITH_LISTS)
+    if contact.phone is None:
+        raise ContactNotFound(cid)  # not representable here (DESIGN §3.6)
+    return Json({"data": contact_out(contact)})
+
+
+@router.put("/contacts/{contact_id}")
+async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
+    cid = path_id(contact_id, ContactNotFound)
+    body = await read_body(request, ContactIn)
+    data, paths = contact_in(body.phone, body.groups, body.field_values())
+    with custom_paths(paths):
+        async with rt.db.unit(ctx) as uow:
+            contact = await contacts.update_contact(uow, ctx, cid, data, include=WITH_LISTS)
+    return Json({"data": contact_out(contact)})
+
+
+@router.delete("/contacts/{contact_id}")
+async def contacts_delete(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
+    cid = path_id(contact_id, ContactNotFound)
+    async with rt.db.unit(ctx) as uow:
+        await contacts.delete_contact(uow, ctx, cid)
+    return empty()
+
+
+def _body_items(body: dict[str, object]) -> list[tuple[str, str]]:
+    """`{"contact_ids": [1, 2]}` as the query pairs it stands for."""
+    items: list[tuple[str, str]] = []
+    for name in ("contact_ids", "group_ids"):
+        value = body.get(name)
+        given = value if isinstance(value, list) else [] if value is None else [value]
+        items.extend((name, str(item)) for item in given)
+    return items

@@ -1,0 +1,29 @@
+"""Notificore token routes: `POST /api/auth/login` and `POST /api/auth/refresh`."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from contactbook.services import accounts
+from contactbook.web.dialects.notificore.auth import Ctx, Rt, issue_token
+from contactbook.web.dialects.notificore.body import read_body
+from contactbook.web.dialects.notificore.schemas import LoginIn
+from contactbook.web.responses import Json
+
+router = APIRouter()
+
+
+@router.post("/auth/login")
+async def auth_login(request: Request, rt: Rt) -> Response:
+    """An API key for a bearer token; no authentication needed (401 for a bad key)."""
+    body = await read_body(request, LoginIn)
+    async with rt.db.unit(write=False) as uow:
+        ctx = await accounts.authenticate(uow, body.api_key)
+    return Json({"bearer": await issue_token(rt, ctx)})
+
+
+@router.post("/auth/refresh")
+async def auth_refresh(ctx: Ctx, rt: Rt) -> Response:
+    """A fresh token for the caller of a still-valid one."""
+    return Json({"bearer": await issue_token(rt, ctx)})
