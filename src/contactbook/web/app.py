@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
-from contactbook.web.dialects import native
+from contactbook.web.dialects import chatwoot, native
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
@@ -70,5 +70,8 @@ def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
         app.mount(prefix, sub)
 
 
-# (path prefix, factory) for every vendor dialect; one line each.
-VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = []
+# (path prefix, factory) for every vendor dialect; one line each. Longer prefixes come first:
+# Chatwoot's `/api/v1/accounts` must stay ahead of Notificore's `/api`.
+VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
+    (chatwoot.PREFIX, chatwoot.create_app),
+]
