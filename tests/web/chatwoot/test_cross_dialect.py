@@ -3,8 +3,6 @@ with the same id, phone and custom values."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import httpx
 import pytest
 
@@ -88,8 +86,9 @@ def test_written_here_read_natively(cw: httpx.Client, tenant: Tenant) -> None:
 def test_notificore_contacts_read_here_and_the_other_way(
     server: LiveServer, tenant: Tenant, cw: httpx.Client
 ) -> None:
-    if importlib.util.find_spec("contactbook.web.dialects.notificore") is None:
-        pytest.skip("the Notificore dialect is not part of this build")
+    pytest.importorskip(
+        "contactbook.web.dialects.notificore", reason="the Notificore dialect is not in this build"
+    )
     field = tenant.native.post("/fields", json={"name": "Plan", "key": "plan"}).json()["id"]
     login = httpx.post(f"{server.url}/api/auth/login", json={"api_key": tenant.api_key})
     assert login.status_code == 200, login.text
