@@ -60,7 +60,7 @@ def test_merge_returns_the_bare_base_contact(
     shown = cw.get(f"/contacts/{base['id']}").json()["payload"]
     assert [i["inbox"]["id"] for i in shown["contact_inboxes"]] == [inbox_id]
     assert tenant.native.get("/account").json()["contacts"] == before - 1
-    # the mergee's unique values are free again for anyone else... but the base holds them now
+    # the identifier moved to the base with the rest of the mergee's values
     taken = cw.post("/contacts", json={"identifier": "ext-1"})
     assert taken.json() == {
         "message": "Identifier has already been taken",
