@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from contactbook.domain import errors
 from contactbook.domain.errors import DomainError, Problem
+from contactbook.web.dialects.chatwoot.errors import render as chatwoot_error
 from contactbook.web.dialects.native.errors import domain_problem
 from contactbook.web.dialects.notificore.errors import domain_error as notificore_error
 
@@ -40,6 +41,7 @@ def sample(cls: type[DomainError]) -> DomainError:
 # dialect name → its renderer of domain errors; each dialect adds itself here.
 RENDERERS: dict[str, Callable[[DomainError], Response]] = {
     "native": domain_problem,
+    "chatwoot": chatwoot_error,
     "notificore": notificore_error,
 }
 

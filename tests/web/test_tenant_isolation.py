@@ -15,6 +15,8 @@ def body_for(path: str, theirs: dict[str, object]) -> dict[str, object]:
     """A valid body for the route, so only the foreign id can make it fail."""
     if path.endswith("/tags"):
         return {"tags": ["x"]}
+    if path.endswith("/merge"):
+        return {"mergee_id": theirs["contact_id"]}
     if "/members" in path:
         return {"contact_ids": [theirs["contact_id"]]}
     resource = path[len(PREFIX) + 1 :].split("/")[0]

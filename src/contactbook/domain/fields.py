@@ -137,8 +137,9 @@ def slugify_key(name: str) -> str:
     return slug[:KEY_MAX_LENGTH]
 
 
-def check_key(key: str, field_name: str = "key") -> list[Problem]:
-    """Problems with `key` as a custom field key (empty when it is fine)."""
+def check_key(key: str, field_name: str = "key", *, reserved: bool = True) -> list[Problem]:
+    """Problems with `key` as a custom field key (empty when it is fine). Contact attribute
+    names are `reserved` for contact fields; other scopes never meet them."""
     problems: list[Problem] = []
     if not key:
         problems.append(
@@ -157,7 +158,7 @@ def check_key(key: str, field_name: str = "key") -> list[Problem]:
                 key,
             )
         )
-    elif key.lower() in RESERVED_KEYS:
+    elif reserved and key.lower() in RESERVED_KEYS:
         problems.append(
             Problem(
                 field_name,

@@ -44,3 +44,11 @@ class ContactInbox:
     source_id: str
     hmac_verified: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactableInbox:
+    """An inbox a contact can be reached through, with the identity it would use there."""
+
+    inbox: Inbox
+    source_id: str

@@ -122,6 +122,11 @@ async def get_account(uow: UnitOfWork, account_id: int) -> Account:
     return await uow.accounts.get(account_id)
 
 
+async def account_exists(uow: UnitOfWork, account_id: int) -> bool:
+    """Whether the account exists (to tell an unknown account from someone else's)."""
+    return await uow.accounts.exists(account_id)
+
+
 async def list_accounts(uow: UnitOfWork) -> list[Account]:
     return await uow.accounts.list_all()
 

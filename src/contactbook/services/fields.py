@@ -52,7 +52,11 @@ async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -
     """
     ctx.require(Scope.WRITE)
     key = data.key if data.key is not None else slugify_key(data.name)
-    problems: list[Problem] = [*check_definition_text(data.name, data.description), *check_key(key)]
+    reserved = data.scope is FieldScope.CONTACT
+    problems: list[Problem] = [
+        *check_definition_text(data.name, data.description),
+        *check_key(key, reserved=reserved),
+    ]
     problems.extend(_check_options(data.options))
     if problems:
         raise InvalidInput(problems)
@@ -93,7 +97,7 @@ async def update_field(
     current = await get_field(uow, ctx, field_id, scope)
     problems = check_definition_text(changes.name, changes.description)
     if changes.key is not None and changes.key != current.key:
-        problems.extend(check_key(changes.key))
+        problems.extend(check_key(changes.key, reserved=current.scope is FieldScope.CONTACT))
     if changes.options is not None:
         problems.extend(_check_options(changes.options))
     if problems:

@@ -160,3 +160,26 @@ def test_tags_on_a_contact(tenant: Tenant) -> None:
     listed = tenant.native.get("/tags").json()["items"]
     assert {t["name"]: t["contacts"] for t in listed} == {"Lead": 1, "VIP": 0}
     assert all(t["color"] == "#c377e0" for t in listed)
+
+
+def test_merge_folds_a_contact_into_another(tenant: Tenant, other_tenant: Tenant) -> None:
+    base = create(tenant, email="base@example.com", tags=["kept"])
+    mergee = create(tenant, phone="+447700900123", email="other@example.com", tags=["gone"],
+                    custom_fields={}, company="ACME")  # fmt: skip
+    response = tenant.native.post(f"/contacts/{base['id']}/merge", json={"mergee_id": mergee["id"]})
+    assert response.status_code == 200
+    merged = response.json()
+    assert (merged["id"], merged["email"], merged["phone"], merged["company"]) == (
+        base["id"], "base@example.com", "+447700900123", "ACME"
+    )  # fmt: skip
+    assert merged["tags"] == ["kept"] and merged["version"] > base["version"]
+    assert tenant.native.get(f"/contacts/{mergee['id']}").status_code == 404
+    theirs = create(other_tenant, name="theirs")
+    for path, body in (
+        (f"/contacts/{base['id']}/merge", {"mergee_id": theirs["id"]}),
+        (f"/contacts/{theirs['id']}/merge", {"mergee_id": base["id"]}),
+        (f"/contacts/{base['id']}/merge", {"mergee_id": mergee["id"]}),
+    ):
+        missing = tenant.native.post(path, json=body)
+        assert missing.status_code == 404 and missing.json()["code"] == "contact_not_found"
+    assert tenant.native.post(f"/contacts/{base['id']}/merge", json={}).status_code == 422

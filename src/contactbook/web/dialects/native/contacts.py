@@ -12,7 +12,7 @@ from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.domain.queries import ContactQuery
 from contactbook.domain.tags import TagInput
-from contactbook.services import contacts, events, tags
+from contactbook.services import contacts, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.etags import etag, expected_version
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
@@ -21,6 +21,7 @@ from contactbook.web.dialects.native.schemas import (
     ContactIn,
     ContactOut,
     ContactPageOut,
+    MergeIn,
     TagsIn,
     contact_out,
 )
@@ -145,6 +146,17 @@ async def delete_contact(
             uow, ctx, contact_id, expected_version=expected_version(if_match)
         )
     return empty()
+
+
+@router.post(
+    "/contacts/{contact_id}/merge", response_model=ContactOut, operation_id="MergeContacts"
+)
+async def merge_contacts(contact_id: PathId, body: MergeIn, ctx: Ctx, rt: Rt) -> Response:
+    """Fold another contact into this one and delete it: this contact's values win, the other
+    fills its blanks; its lists, channel identities and events move here, its tags do not."""
+    async with rt.db.unit(ctx) as uow:
+        contact = await merges.merge_contacts(uow, ctx, contact_id, body.mergee_id)
+    return _one(contact)
 
 
 @router.post("/contacts/{contact_id}/tags", response_model=ContactOut, operation_id="TagContact")

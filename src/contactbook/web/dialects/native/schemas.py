@@ -82,6 +82,14 @@ class ContactIn(BaseModel):
         return data
 
 
+class MergeIn(BaseModel):
+    """The contact to fold into the one in the path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mergee_id: Id = Field(description="This contact is merged in and deleted.")
+
+
 class PhoneInfo(BaseModel):
     region: str | None
     type: str | None

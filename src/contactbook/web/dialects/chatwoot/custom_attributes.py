@@ -1,0 +1,67 @@
+"""Chatwoot custom attribute definitions: the account's custom field definitions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from contactbook.services import fields
+from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.definitions import (
+    definition_changes,
+    definition_input,
+    definition_json,
+    definition_params,
+    model_filter,
+)
+from contactbook.web.dialects.chatwoot.params import Params, path_id
+from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.responses import empty
+
+router = APIRouter()
+PATH = "/{account_id}/custom_attribute_definitions"
+
+
+@router.get(PATH)
+async def definitions_list(ctx: Ctx, rt: Rt, params: Params) -> Response:
+    """A bare array; `attribute_model` (a name, 0 or 1) keeps one model."""
+    filtered, scope = model_filter(params.get("attribute_model"))
+    found = []
+    if scope is not None or not filtered:
+        async with rt.db.unit(ctx, write=False) as uow:
+            found = await fields.list_fields(uow, ctx, scope)
+    return RailsJson([definition_json(d) for d in found])
+
+
+@router.get(PATH + "/{definition_id}")
+async def definitions_show(definition_id: str, ctx: Ctx, rt: Rt) -> Response:
+    async with rt.db.unit(ctx, write=False) as uow:
+        definition = await fields.get_field(uow, ctx, path_id(definition_id))
+    return RailsJson(definition_json(definition))
+
+
+@router.post(PATH)
+async def definitions_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
+    """Fields flat or under `custom_attribute_definition`; enums by name or number."""
+    data = definition_input(definition_params(params))
+    async with rt.db.unit(ctx) as uow:
+        definition = await fields.create_field(uow, ctx, data)
+    return RailsJson(definition_json(definition))
+
+
+@router.api_route(PATH + "/{definition_id}", methods=["PATCH", "PUT"])
+async def definitions_update(definition_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
+    params = definition_params(params)
+    async with rt.db.unit(ctx) as uow:
+        current = await fields.get_field(uow, ctx, path_id(definition_id))
+        changes = definition_changes(params, current)
+        definition = await fields.update_field(uow, ctx, current.id, changes)
+    return RailsJson(definition_json(definition))
+
+
+@router.delete(PATH + "/{definition_id}")
+async def definitions_delete(definition_id: str, ctx: Ctx, rt: Rt) -> Response:
+    """Deletes the definition and every value stored under it; 204."""
+    async with rt.db.unit(ctx) as uow:
+        await fields.delete_field(uow, ctx, path_id(definition_id))
+    return empty()

@@ -1,0 +1,25 @@
+"""Chatwoot's contact merge action."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.responses import Response
+
+from contactbook.services import merges
+from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.mapping import contact_json
+from contactbook.web.dialects.chatwoot.params import Params, param_id
+from contactbook.web.dialects.chatwoot.responses import RailsJson
+
+router = APIRouter()
+
+
+@router.post("/{account_id}/actions/contact_merge")
+async def actions_contact_merge(ctx: Ctx, rt: Rt, params: Params) -> Response:
+    """Fold the mergee into the base contact (the base wins) and delete the mergee; answer the
+    bare base contact."""
+    base_id = param_id(params.get("base_contact_id"))
+    mergee_id = param_id(params.get("mergee_contact_id"))
+    async with rt.db.unit(ctx) as uow:
+        contact = await merges.merge_contacts(uow, ctx, base_id, mergee_id, frozenset())
+    return RailsJson(contact_json(contact, with_inboxes=False))

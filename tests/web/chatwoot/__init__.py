@@ -1,0 +1,1 @@
+"""Chatwoot dialect tests."""

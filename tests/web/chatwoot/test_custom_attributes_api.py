@@ -1,0 +1,178 @@
+"""Chatwoot custom attribute definitions over HTTP: the account's custom field definitions."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.support.factories import Tenant
+
+ISO_MILLIS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+def test_create_flat_or_wrapped_names_or_numbers(cw: httpx.Client, tenant: Tenant) -> None:
+    flat = cw.post(
+        "/custom_attribute_definitions",
+        json={
+            "attribute_display_name": "Plan",
+            "attribute_key": "plan",
+            "attribute_display_type": 6,
+            "attribute_model": 1,
+            "attribute_values": ["gold", "silver"],
+            "attribute_description": "Their plan",
+            "regex_pattern": "^[a-z]+$",
+            "regex_cue": "lower",
+        },
+    )
+    assert flat.status_code == 200, flat.text
+    body = flat.json()
+    assert set(body) == {
+        "id",
+        "attribute_display_name",
+        "attribute_display_type",
+        "attribute_description",
+        "attribute_key",
+        "regex_pattern",
+        "regex_cue",
+        "attribute_values",
+        "attribute_model",
+        "default_value",
+        "created_at",
+        "updated_at",
+    }
+    assert (body["attribute_display_type"], body["attribute_model"]) == (
+        "list",
+        "contact_attribute",
+    )
+    assert body["attribute_values"] == ["gold", "silver"] and body["default_value"] is None
+    assert (body["regex_pattern"], body["regex_cue"]) == ("^[a-z]+$", "lower")
+    assert ISO_MILLIS.match(body["created_at"]) and ISO_MILLIS.match(body["updated_at"])
+    wrapped = cw.post(
+        "/custom_attribute_definitions",
+        json={
+            "custom_attribute_definition": {
+                "attribute_display_name": "Trial",
+                "attribute_key": "trial",
+                "attribute_display_type": "checkbox",
+                "attribute_model": "contact_attribute",
+                "default_value": 1,
+            }
+        },
+    ).json()
+    assert (wrapped["attribute_display_type"], wrapped["default_value"]) == ("checkbox", 1)
+    defaulted = cw.post(
+        "/custom_attribute_definitions",
+        json={"attribute_display_name": "Topic", "attribute_key": "topic"},
+    ).json()
+    assert defaulted["attribute_model"] == "conversation_attribute"
+    assert defaulted["attribute_display_type"] == "text"
+    # the same definitions natively: contact fields only
+    native = {f["key"]: f for f in tenant.native.get("/fields").json()["items"]}
+    assert set(native) == {"plan", "trial"}
+    assert native["plan"]["id"] == body["id"] and native["plan"]["type"] == "list"
+    assert native["trial"]["type"] == "boolean"
+
+
+def test_list_filters_by_model_and_is_a_bare_array(cw: httpx.Client) -> None:
+    for key, model in (("a", 1), ("b", 0), ("c", "contact_attribute")):
+        cw.post(
+            "/custom_attribute_definitions",
+            json={"attribute_display_name": key, "attribute_key": key, "attribute_model": model},
+        )
+
+    def keys(**params: str) -> list[str]:
+        response = cw.get("/custom_attribute_definitions", params=params)
+        assert response.status_code == 200 and isinstance(response.json(), list)
+        return [d["attribute_key"] for d in response.json()]
+
+    assert keys() == ["a", "b", "c"]
+    assert keys(attribute_model="contact_attribute") == keys(attribute_model="1") == ["a", "c"]
+    assert keys(attribute_model="conversation_attribute") == keys(attribute_model="0") == ["b"]
+    assert keys(attribute_model="nonsense") == []
+
+
+def test_validation_and_missing_bodies(cw: httpx.Client) -> None:
+    path = "/custom_attribute_definitions"
+    for body in ({}, {"unrelated": 1}, {"custom_attribute_definition": {}}):
+        response = cw.post(path, json=body)
+        assert response.status_code == 422
+        assert response.json() == {
+            "error": "param is missing or the value is empty: custom_attribute_definition"
+        }
+    blank = cw.post(path, json={"attribute_display_type": "text"})
+    assert blank.json() == {
+        "message": "Attribute display name can't be blank, Attribute key can't be blank",
+        "attributes": ["attribute_display_name", "attribute_key"],
+    }
+    reserved = cw.post(
+        path,
+        json={
+            "attribute_display_name": "E",
+            "attribute_key": "email",
+            "attribute_model": "contact_attribute",
+        },
+    )
+    assert reserved.json() == {
+        "message": "Attribute key The provided key is not allowed as it might conflict with "
+        "default attributes.",
+        "attributes": ["attribute_key"],
+    }
+    # a conversation attribute never meets contact attributes
+    assert (
+        cw.post(
+            path,
+            json={"attribute_display_name": "E", "attribute_key": "email", "attribute_model": 0},
+        ).status_code
+        == 200
+    )
+    first = {"attribute_display_name": "P", "attribute_key": "plan", "attribute_model": 1}
+    assert cw.post(path, json=first).status_code == 200
+    again = cw.post(path, json=first)
+    assert again.json() == {
+        "message": "Attribute key has already been taken",
+        "attributes": ["attribute_key"],
+    }
+    # unique per model: the same key for conversations is another definition
+    assert cw.post(path, json={**first, "attribute_model": 0}).status_code == 200
+    wrong = cw.post(path, json={**first, "attribute_key": "p2", "attribute_display_type": 12})
+    assert wrong.status_code == 422 and wrong.json()["attributes"] == ["attribute_display_type"]
+
+
+def test_show_update_delete(cw: httpx.Client, tenant: Tenant) -> None:
+    made = cw.post(
+        "/custom_attribute_definitions",
+        json={
+            "attribute_display_name": "Seats",
+            "attribute_key": "seats",
+            "attribute_display_type": "number",
+            "attribute_model": 1,
+            "attribute_description": "How many",
+        },
+    ).json()
+    path = f"/custom_attribute_definitions/{made['id']}"
+    assert cw.get(path).json() == made
+    contact = cw.post(
+        "/contacts", json={"email": "a@example.com", "custom_attributes": {"seats": "4"}}
+    ).json()
+    contact_id = contact["payload"]["contact"]["id"]
+    assert contact["payload"]["contact"]["custom_attributes"] == {"seats": 4}
+    changed = cw.patch(
+        path, json={"attribute_display_name": "Licences", "attribute_description": None}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["attribute_display_name"] == "Licences"
+    assert changed.json()["attribute_description"] is None
+    put = cw.put(path, json={"custom_attribute_definition": {"attribute_key": "licences"}})
+    assert put.json()["attribute_key"] == "licences"
+    shown = cw.get(f"/contacts/{contact_id}").json()["payload"]
+    assert shown["custom_attributes"] == {"licences": 4}
+    retype = cw.patch(path, json={"attribute_display_type": "text"})
+    assert retype.status_code == 422 and retype.json()["attributes"] == ["attribute_display_type"]
+    assert cw.patch(path, json={"attribute_display_type": 1}).status_code == 200  # unchanged
+    deleted = cw.delete(path)
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert cw.get(path).json() == {"error": "Resource could not be found"}
+    assert cw.delete(path).status_code == 404
+    assert cw.get(f"/contacts/{contact_id}").json()["payload"]["custom_attributes"] == {}
+    assert cw.get("/custom_attribute_definitions/abc").status_code == 404
