@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
-from contactbook.web.dialects import native
+from contactbook.web.dialects import helpcrunch, native
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
@@ -71,4 +71,6 @@ def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
 
 
 # (path prefix, factory) for every vendor dialect; one line each.
-VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = []
+VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
+    (helpcrunch.PREFIX, helpcrunch.create_app),
+]
