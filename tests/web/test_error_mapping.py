@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from contactbook.domain import errors
 from contactbook.domain.errors import DomainError, Problem
+from contactbook.web.dialects.helpcrunch.errors import domain_error_response
 from contactbook.web.dialects.native.errors import domain_problem
 
 
@@ -37,7 +38,10 @@ def sample(cls: type[DomainError]) -> DomainError:
 
 
 # dialect name → its renderer of domain errors; each dialect adds itself here.
-RENDERERS: dict[str, Callable[[DomainError], Response]] = {"native": domain_problem}
+RENDERERS: dict[str, Callable[[DomainError], Response]] = {
+    "native": domain_problem,
+    "helpcrunch": domain_error_response,
+}
 
 
 @pytest.mark.parametrize("dialect", sorted(RENDERERS))

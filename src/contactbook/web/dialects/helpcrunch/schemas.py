@@ -38,7 +38,8 @@ def _custom_data_object_as_list(value: object) -> object:
 
 
 Numeric = Annotated[StrictInt, BeforeValidator(_numeric)]
-Text = Annotated[StrictStr | None, BeforeValidator(_integer_as_text)]
+Text = StrictStr | None
+IdText = Annotated[StrictStr | None, BeforeValidator(_integer_as_text)]
 UnixTime = Annotated[StrictInt | None, BeforeValidator(_numeric)]
 
 
@@ -72,9 +73,9 @@ class CustomerIn(Wire):
 
     name: Text = None
     email: Text = None
-    user_id: Text = Field(None, alias="userId")
+    user_id: IdText = Field(None, alias="userId")
     company: Text = None
-    phone: Text = None
+    phone: IdText = None
     first_seen: UnixTime = Field(None, alias="firstSeen")
     last_seen: UnixTime = Field(None, alias="lastSeen")
     unsubscribed: StrictBool | None = None
@@ -84,7 +85,7 @@ class CustomerIn(Wire):
     last_page: Text = Field(None, alias="lastPage")
     locale: Text = None
     created_from: Text = Field(None, alias="createdFrom")
-    integration_id: Text = Field(None, alias="integrationId")
+    integration_id: IdText = Field(None, alias="integrationId")
     notes: Text = None
     # The location is written flat (`city`, `regionCode`, `countryCode`) or as the object
     # the API returns; the flat fields win when both are given.
