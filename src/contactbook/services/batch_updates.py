@@ -26,8 +26,8 @@ async def update_contacts(
     order given. The first failure stops the batch; the caller's unit of work then rolls back
     every change before it.
 
-    Raises: ContactNotFound, InvalidInput and DuplicateContact (field paths prefixed by the
-    item's position: `2.email`).
+    Raises: ContactNotFound, InvalidInput and DuplicateContact (field paths name the item:
+    `items.2.email`).
     """
     ctx.require(Scope.WRITE)
     if len(changes) > MAX_BATCH:
@@ -41,10 +41,10 @@ async def update_contacts(
         try:
             await update_contact(uow, ctx, contact_id, data, include=frozenset())
         except InvalidInput as exc:
-            problems = [replace(p, field=f"{index}.{p.field}") for p in exc.problems]
+            problems = [replace(p, field=f"items.{index}.{p.field}") for p in exc.problems]
             raise InvalidInput(problems, exc.message) from exc
         except DuplicateContact as exc:
-            fields = [f"{index}.{field}" for field in exc.fields]
+            fields = [f"items.{index}.{field}" for field in exc.fields]
             raise DuplicateContact(fields, exc.existing_id) from exc
     ids = [contact_id for contact_id, _ in changes]
     final = {contact.id: contact for contact in await uow.contacts.get_many(ids, include)}

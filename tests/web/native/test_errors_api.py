@@ -77,7 +77,7 @@ def test_missing_or_bad_credentials(tenant: Tenant) -> None:
 def test_unknown_paths_and_methods(tenant: Tenant) -> None:
     missing = tenant.native.get("/nothing-here")
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
-    wrong = tenant.native.request("PATCH", "/contacts")
+    wrong = tenant.native.request("PUT", "/contacts")
     assert wrong.status_code == 405 and wrong.headers["content-type"] == PROBLEM
 
 

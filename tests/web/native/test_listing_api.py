@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from contactbook.domain.inboxes import ChannelType
+from contactbook.services import inboxes
+from contactbook.storage.uow import UnitOfWork
 from tests.support.factories import Tenant
 
 
@@ -115,3 +118,23 @@ def test_cursor_from_another_sort_is_refused(populated: Tenant) -> None:
         "/contacts", params={"limit": 2, "cursor": first["next_cursor"]}
     )
     assert response.status_code == 422
+
+
+def test_filter_by_channel_identity(tenant: Tenant) -> None:
+    made = [tenant.native.post("/contacts", json={"name": n}).json()["id"] for n in ("a", "b")]
+
+    async def in_telegram(uow: UnitOfWork) -> None:
+        inbox = await inboxes.create_inbox(uow, tenant.ctx, "Bot", ChannelType.TELEGRAM)
+        await inboxes.add_contact_identity(uow, tenant.ctx, made[1], inbox.id, "tg-42")
+
+    tenant.unit(in_telegram)
+
+    def ids(filter_: str) -> list[int]:
+        page = tenant.native.get("/contacts", params={"filter": filter_})
+        assert page.status_code == 200, page.text
+        return [c["id"] for c in page.json()["items"]]
+
+    assert ids("identity.telegram:eq:tg-42") == [made[1]]
+    assert ids("identity.telegram:ne:tg-42") == [made[0]]
+    assert ids("identity.telegram:present") == [made[1]]
+    assert ids("identity.viber:present") == []

@@ -64,7 +64,8 @@ MESSAGES = {
     "literal_error": "The value you selected is not a valid choice.",
 }
 
-_INDEX = re.compile(r"^(\d+)(?:\.(.*))?$")
+# A batch item's problems are named `items.<position>.<field>`.
+_INDEX = re.compile(r"^items\.(\d+)(?:\.(.*))?$")
 
 
 def envelope(
@@ -86,7 +87,7 @@ def not_found(message: str = "Customer not found") -> Response:
 
 
 def wire_path(field: str) -> str:
-    """A canonical problem path in HelpCrunch's names: `0.external_id` → `[0].userId`,
+    """A canonical problem path in HelpCrunch's names: `items.0.external_id` → `[0].userId`,
     `tags.1.color` → `tags[1].color`, `custom_fields.plan` → `customData`."""
     prefix = ""
     batch = _INDEX.match(field)

@@ -82,6 +82,18 @@ class ContactIn(BaseModel):
         return data
 
 
+class ContactChangeIn(ContactIn):
+    """One contact of a batch change: its id and the attributes to change."""
+
+    id: Id
+
+
+class ContactBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: Annotated[list[ContactChangeIn], Field(min_length=1, max_length=1000)]
+
+
 class PhoneInfo(BaseModel):
     region: str | None
     type: str | None
@@ -123,6 +135,10 @@ class ContactOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class ContactItemsOut(BaseModel):
+    items: list[ContactOut]
 
 
 class ContactPageOut(BaseModel):
