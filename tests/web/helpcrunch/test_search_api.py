@@ -134,6 +134,7 @@ def test_channel_identities_are_searchable(
         ({"field": "customers.tagsData", "operator": "!=", "value": []}, "filter[0].operator"),
         ({"field": "customers.name", "operator": "=", "value": 5}, "filter[0].value"),
         ({"field": "customers.name", "operator": "~", "value": None}, "filter[0].value"),
+        ({"field": "customers.name", "operator": "~", "value": "a\u0000"}, "filter[0].value"),
         ({"field": "customers.id", "operator": "=", "value": "abc"}, "filter[0].value"),
         ({"field": "customers.id", "operator": "=", "value": True}, "filter[0].value"),
         ({"field": "customers.lastSeen", "operator": ">", "value": "yesterday"}, "filter[0].value"),
@@ -166,6 +167,7 @@ def test_paging_parameters_are_checked(hc: httpx.Client) -> None:
     search = "/customers/search"
     assert codes_of(hc.post(search, json={"limit": 101})) == ["limit"]
     assert codes_of(hc.post(search, json={"offset": "x"})) == ["offset"]
+    assert codes_of(hc.post(search, json={"offset": 10**20})) == ["offset"]
     assert codes_of(hc.post(search, json={"sort": "customers.email"})) == ["sort"]
     assert codes_of(hc.post(search, json={"order": "sideways"})) == ["order"]
     assert codes_of(hc.post(search, json={"filter": "name"})) == ["filter"]

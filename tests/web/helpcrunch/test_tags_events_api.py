@@ -84,5 +84,9 @@ def test_event_requests_are_checked(hc: httpx.Client) -> None:
     assert codes_of(hc.post("/events", json={"name": "x"})) == ["customer"]
     bad_data = hc.post("/events", json={"name": "x", "customer": made["id"], "data": [1]})
     assert codes_of(bad_data) == ["data"]
+    nul = hc.post("/events", json={"name": "x", "customer": made["id"], "data": {"a": "\u0000"}})
+    assert codes_of(nul) == ["data.a"]  # PostgreSQL cannot store it: refused on both databases
+    huge = hc.post("/events", json={"name": "x", "customer": made["id"], "data": {"n": 2**64}})
+    assert codes_of(huge) == ["data.n"]
     missing = hc.post("/events", json={"name": "x", "customer": 999_999_999})
     assert errors_of(missing, 404) == [{"code": "not_found", "message": "Customer not found"}]

@@ -19,7 +19,7 @@ from contactbook.web.dialects.helpcrunch.mapping import (
     customer_out,
     path_id,
 )
-from contactbook.web.dialects.helpcrunch.schemas import BatchIn, CustomerIn, SearchIn
+from contactbook.web.dialects.helpcrunch.schemas import MAX_OFFSET, BatchIn, CustomerIn, SearchIn
 from contactbook.web.dialects.helpcrunch.search import (
     Paging,
     contact_query,
@@ -39,7 +39,7 @@ def _page(items: list[dict[str, object]], total: int | None) -> Response:
 async def customers_list(
     ctx: Ctx,
     rt: Rt,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
     sort: str | None = None,
     order: str | None = None,

@@ -37,6 +37,9 @@ def _custom_data_object_as_list(value: object) -> object:
     return value
 
 
+# Offsets past any stored row; bigger numbers would not fit the databases' 64-bit integers.
+MAX_OFFSET = 2**62
+
 Numeric = Annotated[StrictInt, BeforeValidator(_numeric)]
 Text = StrictStr | None
 IdText = Annotated[StrictStr | None, BeforeValidator(_integer_as_text)]
@@ -122,7 +125,7 @@ class SearchIn(Wire):
     filter: list[FilterIn] | None = None
     comparison: StrictStr | None = None
     limit: Annotated[Numeric, Field(ge=1, le=100)] = 100
-    offset: Annotated[Numeric, Field(ge=0)] = 0
+    offset: Annotated[Numeric, Field(ge=0, le=MAX_OFFSET)] = 0
     sort: StrictStr | None = None
     order: StrictStr | None = None
 

@@ -22,6 +22,7 @@ from contactbook.domain.queries import (
     Op,
     SortKey,
 )
+from contactbook.domain.text import check_text
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, MAX_UNIX
 from contactbook.web.dialects.helpcrunch.schemas import FilterIn, SearchIn
 
@@ -233,7 +234,7 @@ def _string(value: object, path: str) -> str:
         raise InvalidInput.single(
             path, ProblemCode.INVALID_TYPE, "This value should be of type string.", value
         )
-    return value
+    return check_text(value, path)
 
 
 def _phone_or_text(text: str, default_region: str | None) -> str:
