@@ -28,8 +28,11 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
     # How long a verified API key is trusted without asking the database again.
     auth_cache_seconds: float = Field(default=10.0, ge=0)
+    # Requests per API key, in the `limits` notation ("120/minute", "10/second").
     rate_limit: str = "120/minute"
     rate_limit_enabled: bool = True
+    # Namespace of the rate-limit counters in Redis (installations sharing one Redis differ).
+    rate_limit_prefix: str = "contactbook"
     # Uploaded import files and finished exports. Several machines: make this shared storage.
     import_dir: str = "./contactbook-imports"
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)

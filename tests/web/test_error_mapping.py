@@ -11,6 +11,7 @@ from starlette.responses import Response
 from contactbook.domain import errors
 from contactbook.domain.errors import DomainError, Problem
 from contactbook.web.dialects.chatwoot.errors import render as chatwoot_error
+from contactbook.web.dialects.helpcrunch.errors import domain_error_response
 from contactbook.web.dialects.native.errors import domain_problem
 from contactbook.web.dialects.notificore.errors import domain_error as notificore_error
 
@@ -43,6 +44,7 @@ RENDERERS: dict[str, Callable[[DomainError], Response]] = {
     "native": domain_problem,
     "chatwoot": chatwoot_error,
     "notificore": notificore_error,
+    "helpcrunch": domain_error_response,
 }
 
 

@@ -77,14 +77,24 @@ class CustomField:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelIdentity:
+    """A contact's identity (source id) in any inbox of one channel kind (`telegram`, `viber`,
+    `whatsapp`…): HelpCrunch's `telegramId` and friends."""
+
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
 class Condition:
     """`target op value`; `ci` compares text case-insensitively.
 
     For IN, CONTAINS and NOT_CONTAINS the value may be a tuple: IN and CONTAINS match any of it,
-    NOT_CONTAINS matches none of it. For "tags", EQ means "has the tag" and NE "has not".
+    NOT_CONTAINS matches none of it. For "tags", EQ means "has the tag" and NE "has not". For a
+    `ChannelIdentity`, a positive operator means "has an identity that matches" and NE or
+    NOT_CONTAINS "has none that matches".
     """
 
-    target: str | CustomField
+    target: str | CustomField | ChannelIdentity
     op: Op
     value: object = None
     ci: bool = False

@@ -69,7 +69,7 @@ async def find_contact(
     ctx.require(Scope.READ)
     if column not in LOOKUP_COLUMNS:
         raise ValueError(column)
-    key = value.strip()
+    key = check_text(value, column).strip()
     if column == "phone":
         key = normalise_phone(key, ctx.default_region).e164
     elif column == "email":

@@ -9,6 +9,7 @@ from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import EVENT_NAME_MAX_LENGTH, Event
+from contactbook.domain.free_json import check_object
 from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
 
@@ -20,7 +21,8 @@ async def record_event(
     name: str,
     data: Mapping[str, Any] | None = None,
 ) -> Event:
-    """Raises: ContactNotFound, InvalidInput (blank or long name)."""
+    """Raises: ContactNotFound, InvalidInput (blank or long name, data that is no plain JSON
+    object of bounded size)."""
     ctx.require(Scope.WRITE)
     clean = check_text(name, "name").strip()
     problems: list[Problem] = []
@@ -28,6 +30,11 @@ async def record_event(
         problems.append(Problem("name", ProblemCode.REQUIRED, "This value should not be blank."))
     elif len(clean) > EVENT_NAME_MAX_LENGTH:
         problems.append(Problem("name", ProblemCode.TOO_LONG, "At most 255 characters."))
+    if data is not None:
+        try:
+            data = check_object(data, "data")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
     await uow.contacts.get(contact_id, frozenset())

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
-from contactbook.web.dialects import chatwoot, native, notificore
+from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
@@ -82,4 +82,5 @@ def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
 VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
     (chatwoot.PREFIX, chatwoot.create_app),
     (notificore.PREFIX, notificore.create_app),
+    (helpcrunch.PREFIX, helpcrunch.create_app),
 ]

@@ -183,3 +183,31 @@ def test_merge_folds_a_contact_into_another(tenant: Tenant, other_tenant: Tenant
         missing = tenant.native.post(path, json=body)
         assert missing.status_code == 404 and missing.json()["code"] == "contact_not_found"
     assert tenant.native.post(f"/contacts/{base['id']}/merge", json={}).status_code == 422
+
+
+def test_batch_patch_changes_several_contacts_or_none(tenant: Tenant) -> None:
+    a = create(tenant, name="A", email="a@example.com")
+    b = create(tenant, name="B")
+    response = tenant.native.patch(
+        "/contacts",
+        json={"items": [{"id": b["id"], "company": "ACME"}, {"id": a["id"], "name": "A2"}]},
+    )
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert [(c["id"], c["name"], c["company"]) for c in items] == [
+        (b["id"], "B", "ACME"), (a["id"], "A2", None)
+    ]  # fmt: skip
+    failed = tenant.native.patch(
+        "/contacts",
+        json={"items": [{"id": a["id"], "name": "A3"}, {"id": b["id"], "email": "a@example.com"}]},
+    )
+    assert failed.status_code == 409
+    assert failed.json()["errors"][0]["field"] == "items.1.email"
+    invalid = tenant.native.patch(
+        "/contacts", json={"items": [{"id": a["id"], "name": "A3"}, {"id": b["id"], "email": "x"}]}
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["errors"][0]["field"] == "items.1.email"
+    assert tenant.native.get(f"/contacts/{a['id']}").json()["name"] == "A2"
+    missing = tenant.native.patch("/contacts", json={"items": [{"id": 999_999_999, "name": "x"}]})
+    assert missing.status_code == 404

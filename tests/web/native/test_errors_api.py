@@ -77,7 +77,7 @@ def test_missing_or_bad_credentials(tenant: Tenant) -> None:
 def test_unknown_paths_and_methods(tenant: Tenant) -> None:
     missing = tenant.native.get("/nothing-here")
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
-    wrong = tenant.native.request("PATCH", "/contacts")
+    wrong = tenant.native.request("PUT", "/contacts")
     assert wrong.status_code == 405 and wrong.headers["content-type"] == PROBLEM
 
 
@@ -102,6 +102,7 @@ def test_openapi_documents_the_native_api(tenant: Tenant) -> None:
         ("POST", "/contacts", {"tags": ["t\x00"]}, None),
         ("POST", "/lists", {"name": "abc\x00"}, None),
         ("GET", "/contacts", None, {"q": "x\x00"}),
+        ("GET", "/contacts/lookup", None, {"external_id": "x\x00"}),
     ],
 )
 def test_nul_characters_are_refused_on_both_databases(

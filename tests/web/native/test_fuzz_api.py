@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from tests.support.factories import Tenant
 
 # Operations fuzzed: the contact and list surface that takes arbitrary bodies and queries.
-FUZZED = ("CreateContact", "UpdateContact", "ReplaceContact", "ListContacts", "CreateList",
-          "UpdateList", "CreateField", "StopPhones", "LookupContact")  # fmt: skip
+FUZZED = ("CreateContact", "UpdateContact", "ReplaceContact", "UpdateContacts", "ListContacts",
+          "CreateList", "UpdateList", "CreateField", "StopPhones", "LookupContact")  # fmt: skip
 
 
 def test_generated_requests_never_break_the_server(tenant: Tenant) -> None:

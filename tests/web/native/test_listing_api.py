@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from contactbook.domain.inboxes import ChannelType
+from contactbook.services import inboxes
+from contactbook.storage.uow import UnitOfWork
 from tests.support.factories import Tenant
 
 
@@ -122,3 +125,23 @@ def test_text_operators_on_number_fields_read_the_number_as_text(populated: Tena
     assert sorted(c["custom_fields"]["seats"] for c in found) == [2, 12, 20, 21, 22, 23, 24]
     found = collect(populated, filter="seats:starts_with:1")
     assert len(found) == 11  # 1 and 10..19
+
+
+def test_filter_by_channel_identity(tenant: Tenant) -> None:
+    made = [tenant.native.post("/contacts", json={"name": n}).json()["id"] for n in ("a", "b")]
+
+    async def in_telegram(uow: UnitOfWork) -> None:
+        inbox = await inboxes.create_inbox(uow, tenant.ctx, "Bot", ChannelType.TELEGRAM)
+        await inboxes.add_contact_identity(uow, tenant.ctx, made[1], inbox.id, "tg-42")
+
+    tenant.unit(in_telegram)
+
+    def ids(filter_: str) -> list[int]:
+        page = tenant.native.get("/contacts", params={"filter": filter_})
+        assert page.status_code == 200, page.text
+        return [c["id"] for c in page.json()["items"]]
+
+    assert ids("identity.telegram:eq:tg-42") == [made[1]]
+    assert ids("identity.telegram:ne:tg-42") == [made[0]]
+    assert ids("identity.telegram:present") == [made[1]]
+    assert ids("identity.viber:present") == []

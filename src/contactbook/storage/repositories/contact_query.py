@@ -13,6 +13,7 @@ from contactbook.domain.queries import (
     ATTRIBUTES,
     All,
     AnyOf,
+    ChannelIdentity,
     Condition,
     ContactQuery,
     CustomField,
@@ -22,7 +23,14 @@ from contactbook.domain.queries import (
     Scope,
     SortKey,
 )
-from contactbook.storage.tables import contact_tags, contacts, list_members, tags
+from contactbook.storage.tables import (
+    contact_inboxes,
+    contact_tags,
+    contacts,
+    inboxes,
+    list_members,
+    tags,
+)
 
 _TEXT_OPS = (Op.CONTAINS, Op.NOT_CONTAINS, Op.STARTS_WITH)
 
@@ -68,6 +76,8 @@ class QueryCompiler:
         if isinstance(target, CustomField):
             assert target.definition is not None, "custom fields are resolved by the service"
             return self._custom(target.definition, cond)
+        if isinstance(target, ChannelIdentity):
+            return self._identity(target.channel, cond)
         kind = ATTRIBUTES[target]
         if kind == "tag":
             return self._tags(cond)
@@ -175,6 +185,24 @@ class QueryCompiler:
             tags.c.name_folded.in_([str(name).casefold() for name in names]),
         )
         return not_(found) if cond.op is Op.NE else found
+
+    def _identity(self, channel: str, cond: Condition) -> ColumnElement[bool]:
+        link = [
+            contact_inboxes.c.account_id == contacts.c.account_id,
+            contact_inboxes.c.contact_id == contacts.c.id,
+            inboxes.c.account_id == contact_inboxes.c.account_id,
+            inboxes.c.id == contact_inboxes.c.inbox_id,
+            inboxes.c.channel_type == channel,
+        ]
+        if cond.op in (Op.PRESENT, Op.ABSENT):
+            found = exists().where(*link)
+            return found if cond.op is Op.PRESENT else not_(found)
+        negative = {Op.NE: Op.EQ, Op.NOT_CONTAINS: Op.CONTAINS}
+        positive = Condition(cond.target, negative.get(cond.op, cond.op), cond.value, cond.ci)
+        found = exists().where(
+            *link, self._compare(contact_inboxes.c.source_id, positive, textual=True)
+        )
+        return not_(found) if cond.op in negative else found
 
     def _lists(self, cond: Condition) -> ColumnElement[bool]:
         link = (list_members.c.account_id == contacts.c.account_id) & (

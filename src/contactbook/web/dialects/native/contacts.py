@@ -12,13 +12,15 @@ from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.domain.queries import ContactQuery
 from contactbook.domain.tags import TagInput
-from contactbook.services import contacts, events, merges, tags
+from contactbook.services import batch_updates, contacts, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.etags import etag, expected_version
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
 from contactbook.web.dialects.native.params import PathId, QueryId, QueryIds
 from contactbook.web.dialects.native.schemas import (
+    ContactBatchIn,
     ContactIn,
+    ContactItemsOut,
     ContactOut,
     ContactPageOut,
     MergeIn,
@@ -78,6 +80,15 @@ async def create_contact(body: ContactIn, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.create_contact(uow, ctx, body.to_input("create"))
     return _one(contact, 201)
+
+
+@router.patch("/contacts", response_model=ContactItemsOut, operation_id="UpdateContacts")
+async def update_contacts(body: ContactBatchIn, ctx: Ctx, rt: Rt) -> Response:
+    """Change several contacts at once, each like PATCH; one failure changes none of them."""
+    changes = [(item.id, item.to_input("patch")) for item in body.items]
+    async with rt.db.unit(ctx) as uow:
+        updated = await batch_updates.update_contacts(uow, ctx, changes)
+    return Json({"items": [contact_out(c) for c in updated]})
 
 
 @router.get("/contacts/lookup", response_model=ContactOut, operation_id="LookupContact")

@@ -13,6 +13,7 @@ from contactbook.domain.inboxes import Inbox
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import (
     ATTRIBUTES,
+    ChannelIdentity,
     Condition,
     CustomField,
     Expr,
@@ -26,6 +27,7 @@ from contactbook.domain.tags import Tag
 
 SORTS = ("id", "-id", "created_at", "-created_at", "updated_at", "-updated_at")
 SEARCH_TARGETS = ("name", "email", "phone", "external_id")
+IDENTITY_PREFIX = "identity."
 
 
 def sort_keys(sort: str) -> tuple[SortKey, ...]:
@@ -57,7 +59,10 @@ def parse_filter(text: str, index: int) -> Condition:
         raise InvalidInput.single(path, ProblemCode.REQUIRED, f"The {op} filter needs a value.")
     if op is Op.IN and value is not None:
         value = tuple(value.split(","))
-    target: str | CustomField = name if name in ATTRIBUTES else CustomField(name)
+    target: str | CustomField | ChannelIdentity = name if name in ATTRIBUTES else CustomField(name)
+    if name.startswith(IDENTITY_PREFIX) and name not in ATTRIBUTES:
+        # `identity.telegram`: the contact's source id in any inbox of that channel.
+        target = ChannelIdentity(name.removeprefix(IDENTITY_PREFIX))
     if isinstance(target, str):
         value = _typed_attribute(target, value, path)
     return Condition(target, op, value, ci=True)

@@ -90,6 +90,18 @@ class MergeIn(BaseModel):
     mergee_id: Id = Field(description="This contact is merged in and deleted.")
 
 
+class ContactChangeIn(ContactIn):
+    """One contact of a batch change: its id and the attributes to change."""
+
+    id: Id
+
+
+class ContactBatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: Annotated[list[ContactChangeIn], Field(min_length=1, max_length=1000)]
+
+
 class PhoneInfo(BaseModel):
     region: str | None
     type: str | None
@@ -131,6 +143,10 @@ class ContactOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class ContactItemsOut(BaseModel):
+    items: list[ContactOut]
 
 
 class ContactPageOut(BaseModel):

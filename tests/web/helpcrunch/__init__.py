@@ -1,0 +1,1 @@
+"""HelpCrunch dialect tests."""
