@@ -53,11 +53,12 @@ class ImportFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
-    """How to run an import."""
+    """How to run an import. `aliases` renames columns (a vendor's `phone_number` → `phone`)."""
 
     format: ImportFormat = ImportFormat.CSV
     on_conflict: OnConflict = OnConflict.UPDATE
     list_name: str | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -18,25 +18,13 @@ import orjson
 from contactbook.domain.contacts import BOOL_FIELDS, TEXT_FIELDS, Contact
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.fields import FieldScope
-from contactbook.domain.imports import LIST_SEPARATOR, ImportFormat
+from contactbook.domain.imports import CANONICAL_COLUMNS, LIST_SEPARATOR, ImportFormat
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
 from contactbook.storage.uow import UnitOfWork
 
 ReadUnits = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
 PAGE = 2000
-BASE_COLUMNS = (
-    "id",
-    "phone",
-    "email",
-    *TEXT_FIELDS,
-    *BOOL_FIELDS,
-    "first_seen",
-    "last_seen",
-    "tags",
-    "lists",
-    "device",
-    "additional_attributes",
-)
+BASE_COLUMNS = CANONICAL_COLUMNS  # what import reads is what export writes
 
 
 async def export_contacts(

@@ -27,9 +27,12 @@ csv.field_size_limit(16 * 1024 * 1024)
 class ImportFile:
     """A file to import: its header and its rows, in batches, with progress in bytes."""
 
-    def __init__(self, path: Path, fmt: ImportFormat) -> None:
+    def __init__(
+        self, path: Path, fmt: ImportFormat, aliases: Mapping[str, str] | None = None
+    ) -> None:
         self.path = path
         self.format = fmt
+        self.aliases = dict(aliases or {})
         self.size = path.stat().st_size
         self._binary: IO[bytes] = path.open("rb")
         self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
@@ -65,7 +68,7 @@ class ImportFile:
             raise InvalidInput.single(
                 "header", ProblemCode.REQUIRED, "The file has no readable header row."
             ) from exc
-        self.header = [name.strip() for name in header]
+        self.header = [self.aliases.get(name.strip(), name.strip()) for name in header]
         names = [name for name in self.header if name]
         if not names:
             raise InvalidInput.single("header", ProblemCode.REQUIRED, "The header row is empty.")
@@ -134,6 +137,8 @@ class ImportFile:
                 self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
                 yield number, None
                 continue
+            if self.aliases:
+                value = {self.aliases.get(key, key): item for key, item in value.items()}
             if "custom_fields" in value and isinstance(value["custom_fields"], dict):
                 # The native contact shape: custom values nest under custom_fields.
                 nested = value.pop("custom_fields")

@@ -119,6 +119,7 @@ class JobRunner:
             ImportFormat(job.format),
             OnConflict(job.options.get("on_conflict", OnConflict.UPDATE.value)),
             job.options.get("list"),
+            job.options.get("aliases") or {},
         )
         errors_path = Path(job.errors_path or f"{job.path}.errors.csv")
         resuming = job.rows_done > 0
@@ -141,7 +142,7 @@ class JobRunner:
                 heartbeat_at=utcnow(),
             )
 
-        with ImportFile(path, options.format) as source:
+        with ImportFile(path, options.format, options.aliases) as source:
             sink = ErrorFile(errors_path, lambda: source.header, append=resuming)
             try:
                 await run_import(

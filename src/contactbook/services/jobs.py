@@ -38,7 +38,11 @@ async def queue_import(
         path=path,
         created_at=utcnow(),
         filename=filename,
-        options={"on_conflict": options.on_conflict.value, "list": options.list_name},
+        options={
+            "on_conflict": options.on_conflict.value,
+            "list": options.list_name,
+            "aliases": dict(options.aliases),
+        },
         bytes_total=size,
         errors_path=f"{path}.errors.csv",
     )

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contactbook.domain.imports import Existing
 from contactbook.storage.dialect import insert_ignore
 from contactbook.storage.ids import next_ids
-from contactbook.storage.repositories.contacts import WRITABLE
+from contactbook.storage.repositories.contacts import WRITABLE, move_account_counters
 from contactbook.storage.repositories.lists import ListRepository
-from contactbook.storage.tables import accounts, contact_tags, contacts
+from contactbook.storage.tables import contact_tags, contacts
 
 _JSON_COLUMNS = ("device", "additional_attributes", "custom")
 _PHONE_META = ("phone_region", "phone_type", "phone_valid")
@@ -212,17 +212,7 @@ class BulkContactRepository:
             await self._lists.add_members([list_id], contact_ids)
 
     async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
-        if not (total or with_phone or resolved):
-            return
-        await self.conn.execute(
-            update(accounts)
-            .where(accounts.c.id == self.account_id)
-            .values(
-                contacts_total=accounts.c.contacts_total + total,
-                contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
-                contacts_resolved=accounts.c.contacts_resolved + resolved,
-            )
-        )
+        await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)
 
 
 def _keep(name: str) -> str:

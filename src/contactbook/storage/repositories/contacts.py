@@ -365,17 +365,7 @@ class ContactRepository:
         return row.first() is not None
 
     async def _move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
-        if not (total or with_phone or resolved):
-            return
-        await self.conn.execute(
-            update(accounts)
-            .where(accounts.c.id == self.account_id)
-            .values(
-                contacts_total=accounts.c.contacts_total + total,
-                contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
-                contacts_resolved=accounts.c.contacts_resolved + resolved,
-            )
-        )
+        await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)
 
     @staticmethod
     def _translate(exc: IntegrityError) -> Exception:
@@ -383,3 +373,20 @@ class ContactRepository:
             if any(marker in str(exc.orig) for marker in markers):
                 return DuplicateContact([name])
         return exc
+
+
+async def move_account_counters(
+    conn: AsyncConnection, account_id: int, total: int, with_phone: int, resolved: int
+) -> None:
+    """Shift the account's contact totals (all, with a phone, resolved) by the given deltas."""
+    if not (total or with_phone or resolved):
+        return
+    await conn.execute(
+        update(accounts)
+        .where(accounts.c.id == account_id)
+        .values(
+            contacts_total=accounts.c.contacts_total + total,
+            contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
+            contacts_resolved=accounts.c.contacts_resolved + resolved,
+        )
+    )

@@ -12,6 +12,7 @@ from contactbook.web.dialects.chatwoot import (
     inboxes,
     labels,
     merges,
+    transfers,
 )
 from contactbook.web.runtime import Runtime
 
@@ -39,7 +40,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.runtime = runtime
     errors.install(app)
     # Fixed paths (search, filter, active) are registered before `/contacts/{contact_id}`.
-    for module in (contacts, labels, inboxes, merges, custom_attributes):
+    for module in (transfers, contacts, labels, inboxes, merges, custom_attributes):
         app.include_router(module.router)
     app.add_middleware(StripJsonSuffix)
     return app

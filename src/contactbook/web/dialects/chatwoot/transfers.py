@@ -1,0 +1,61 @@
+"""Chatwoot's contact import and export, on the store's background jobs.
+
+Chatwoot answers both with an empty 200 and does the work later (it mails the export); here an
+import becomes an import job and an export an export job, both visible through the native API
+(`/contactbook/v1/imports`, `/contactbook/v1/exports`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from contactbook.domain.imports import ImportFormat, ImportOptions
+from contactbook.services import jobs
+from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
+from contactbook.web.dialects.chatwoot.errors import ChatwootReply
+from contactbook.web.uploads import UploadTooLarge, job_path, store, upload_chunks
+
+router = APIRouter()
+
+# Chatwoot's import columns that name standard attributes under other names.
+COLUMN_ALIASES = {"phone_number": "phone", "identifier": "external_id", "company_name": "company"}
+
+
+def _ok() -> Response:
+    return Response(status_code=200)  # Rails' `head :ok`, like contact delete
+
+
+@router.post("/{account_id}/contacts/import")
+async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
+    """Queue the CSV in the multipart field `import_file`."""
+    try:
+        chunks, filename, _ = await upload_chunks(request, "import_file")
+    except Exception as exc:  # no multipart body, or no such part
+        raise ChatwootReply.error("File is blank") from exc
+    async with rt.db.unit(ctx) as uow:
+        job_id = await jobs.new_job_id(uow, ctx)
+    path = job_path(rt, ctx.account_id, job_id, ImportFormat.CSV.value)
+    try:
+        size = await store(chunks, path, rt.settings.max_upload_bytes)
+    except UploadTooLarge as exc:
+        raise ChatwootReply.error("File is too large") from exc
+    if size == 0:
+        path.unlink(missing_ok=True)
+        raise ChatwootReply.error("File is blank")
+    options = ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES)
+    async with rt.db.unit(ctx) as uow:
+        await jobs.queue_import(uow, ctx, job_id, str(path), size, options, filename)
+    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    return _ok()
+
+
+@router.post("/{account_id}/contacts/export")
+async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
+    """Queue a CSV export of every contact."""
+    async with rt.db.unit(ctx) as uow:
+        job_id = await jobs.new_job_id(uow, ctx)
+        path = job_path(rt, ctx.account_id, job_id, "export.csv")
+        await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
+    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    return _ok()
