@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 COUNTRIES = [  # (calling code, national mobile prefixes, national length after the prefix)
@@ -28,7 +29,8 @@ CITIES = ["Kyiv", "Lviv", "London", "Berlin", "Paris", "New York", "Odesa", "Kha
 PLANS = ["free", "basic", "pro", "gold"]
 TAGS = ["vip", "lead", "newsletter", "partner", "churn-risk", "beta"]
 COLUMNS = ["phone", "email", "name", "external_id", "company", "city", "country_code", "tags",
-           "plan", "seats", "signup_date", "score", "referral"]
+           "lists", "plan", "seats", "signup_date", "score", "referral"]
+LISTS = [f"List {n:02d}" for n in range(1, 51)]
 
 
 def phone(rng: random.Random, serial: int) -> str:
@@ -38,7 +40,7 @@ def phone(rng: random.Random, serial: int) -> str:
     return f"+{code}{prefix}{number}"
 
 
-def rows(count: int, seed: int) -> list[list[str]] | object:
+def rows(count: int, seed: int) -> Iterator[list[str]]:
     rng = random.Random(seed)
     seen: list[str] = []
     for serial in range(count):
@@ -61,6 +63,7 @@ def rows(count: int, seed: int) -> list[list[str]] | object:
             rng.choice(CITIES),
             rng.choice(["UA", "GB", "DE", "FR", "US"]),
             ";".join(rng.sample(TAGS, rng.randrange(0, 3))),
+            ";".join(rng.sample(LISTS, rng.randrange(1, 3))),
             rng.choice(PLANS),
             str(rng.randrange(1, 500)),
             f"20{rng.randrange(15, 25)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
@@ -79,7 +82,7 @@ def main() -> None:
     with args.path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        writer.writerows(rows(args.count, args.seed))  # type: ignore[arg-type]
+        writer.writerows(rows(args.count, args.seed))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from contactbook.services.imports import (
     ImportTarget,
     define_columns,
     prepare_import,
+    refresh_statistics,
     write_batch,
 )
 from contactbook.storage.repositories.bulk import RowsRaced
@@ -123,6 +124,7 @@ async def run_import(
             pending.append((future, batch, unreadable))
 
     await fill()
+    batches_done = 0
     while pending:
         future, batch, unreadable = pending.popleft()
         await fill()  # keep the workers busy while this batch is written
@@ -146,6 +148,10 @@ async def run_import(
                 if attempt == RACE_RETRIES - 1:
                     raise
         totals, rows_done = after, rows_done + len(batch)
+        batches_done += 1
+        if batches_done & (batches_done - 1) == 0:  # after batches 1, 2, 4, 8, …
+            async with units() as uow:
+                await refresh_statistics(uow, ctx)
         if errors is not None:
             errors.write(batch_errors)
         if on_progress is not None:

@@ -233,4 +233,10 @@ async def _lists(
                 wanted.append(await _list_by_name(uow, ref, target))
         for list_id in dict.fromkeys(wanted):
             members.setdefault(list_id, []).append(entry.contact_id)
-    await bulk.add_to_lists(members)
+    existed = {e.contact_id for e in entries if e.before is not None and e.contact_id is not None}
+    await bulk.add_to_lists(members, existed)
+
+
+async def refresh_statistics(uow: UnitOfWork, ctx: RequestContext) -> None:
+    """After a bulk load: let the database's planner see the new rows."""
+    await BulkContactRepository(uow.conn, ctx.account_id).refresh_statistics()

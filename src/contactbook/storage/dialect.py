@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import TypeEngine
 
 
 def insert_ignore(conn: AsyncConnection, table: Table, keys: Sequence[str]) -> Any:
@@ -20,3 +21,17 @@ def insert_ignore(conn: AsyncConnection, table: Table, keys: Sequence[str]) -> A
 def escape_like(text: str) -> str:
     """Escape LIKE wildcards so user text matches literally (with ESCAPE '\\')."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def one_of(
+    conn: AsyncConnection,
+    column: Any,
+    values: Sequence[object],
+    item_type: TypeEngine[Any] | None = None,
+) -> ColumnElement[bool]:
+    """`column IN values`: one array parameter on PostgreSQL (`= ANY($1)`), so thousands of
+    values neither expand into thousands of parameters nor make a new statement to plan."""
+    if conn.dialect.name == "postgresql":
+        array = postgresql.ARRAY(item_type if item_type is not None else BigInteger())
+        return column == any_(bindparam(None, list(values), type_=array))  # type: ignore[no-any-return]
+    return column.in_(list(values))  # type: ignore[no-any-return]

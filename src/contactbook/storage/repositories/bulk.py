@@ -7,20 +7,21 @@ fixed number of statements, never a statement per row.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.imports import Existing
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.dialect import insert_ignore, one_of
 from contactbook.storage.ids import next_ids
 from contactbook.storage.repositories.contacts import WRITABLE, move_account_counters
-from contactbook.storage.repositories.lists import ListRepository
-from contactbook.storage.tables import contact_tags, contacts
+from contactbook.storage.repositories.lists import ListRepository, stop_counted
+from contactbook.storage.tables import contact_tags, contacts, list_members, lists
 
 _JSON_COLUMNS = ("device", "additional_attributes", "custom")
 _PHONE_META = ("phone_region", "phone_type", "phone_valid")
@@ -48,24 +49,37 @@ class BulkContactRepository:
         emails: Sequence[str],
         external_ids: Sequence[str],
     ) -> list[Existing]:
-        """Stored contacts having any of the given ids or unique values."""
-        probes = []
+        """Stored contacts having any of the given ids or unique values.
+
+        One probe per unique index, each led by (account_id, column): with a single OR the
+        planner, misled by statistics not yet gathered on a table a bulk load just filled, can
+        fall back to filtering the whole account row by row.
+        """
+        found: dict[int, Existing] = {}
         for column, values in (
             ("id", ids),
             ("phone", phones),
             ("email", emails),
             ("external_id", external_ids),
         ):
-            if values:
-                probes.append(contacts.c[column].in_(sorted(set(values))))
-        if not probes:
-            return []
-        rows = await self.conn.execute(
-            select(contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id).where(
-                contacts.c.account_id == self.account_id, or_(*probes)
-            )
-        )
-        return [Existing(row.id, row.phone, row.email, row.external_id) for row in rows]
+            if not values:
+                continue
+            unique = sorted(set(values))  # type: ignore[type-var]
+            if self.pg:
+                rows = await self.conn.execute(
+                    text(_PG_MATCH[column]), {"account_id": self.account_id, "values": unique}
+                )
+            else:
+                rows = await self.conn.execute(
+                    select(
+                        contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id
+                    ).where(
+                        contacts.c.account_id == self.account_id, contacts.c[column].in_(unique)
+                    )
+                )
+            for row in rows:
+                found[row.id] = Existing(row.id, row.phone, row.email, row.external_id)
+        return list(found.values())
 
     # --- inserts ------------------------------------------------------------------------------
 
@@ -182,6 +196,13 @@ class BulkContactRepository:
             ],
         )
 
+    async def refresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see what a bulk load just wrote (it otherwise plans with the
+        statistics of a much smaller table until autovacuum comes round)."""
+        if self.pg:
+            for table in ("contacts", "list_members", "contact_tags"):
+                await self.conn.exec_driver_sql(f"ANALYZE {table}")
+
     async def shift_stop_counts(self, contact_id: int, delta: int) -> None:
         await self._lists.shift_stop_count_of_contact(contact_id, delta)
 
@@ -200,16 +221,85 @@ class BulkContactRepository:
             for cid, tag_ids in wanted.items()
             for index, tag_id in enumerate(tag_ids)
         ]
+        if not pairs:
+            return
+        if self.pg:
+            await self.conn.execute(
+                text(_PG_ADD_TAGS),
+                {
+                    "account_id": self.account_id,
+                    "contacts": [p["contact_id"] for p in pairs],
+                    "tags": [p["tag_id"] for p in pairs],
+                    "positions": [p["position"] for p in pairs],
+                },
+            )
+            return
         for begin in range(0, len(pairs), 5000):
             await self.conn.execute(
                 insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"]),
                 pairs[begin : begin + 5000],
             )
 
-    async def add_to_lists(self, members: Mapping[int, Sequence[int]]) -> None:
-        """Put contacts in lists (list id → contact ids), moving the lists' counters."""
-        for list_id, contact_ids in members.items():
-            await self._lists.add_members([list_id], contact_ids)
+    async def add_to_lists(
+        self, members: Mapping[int, Sequence[int]], may_be_members: set[int]
+    ) -> None:
+        """Put contacts in lists (list id → contact ids), moving the lists' counters; only
+        contacts in `may_be_members` (those that existed before) can already be in one."""
+        wanted = {(lid, cid) for lid, cids in members.items() for cid in cids}
+        if not wanted:
+            return
+        old = sorted({cid for _, cid in wanted if cid in may_be_members})
+        present: set[tuple[int, int]] = set()
+        if old:
+            rows = await self.conn.execute(
+                select(list_members.c.list_id, list_members.c.contact_id).where(
+                    list_members.c.account_id == self.account_id,
+                    one_of(self.conn, list_members.c.contact_id, old),
+                )
+            )
+            present = {(row[0], row[1]) for row in rows}
+        new = sorted(wanted - present)
+        if not new:
+            return
+        if self.pg:
+            await self.conn.execute(
+                text(_PG_ADD_MEMBERS),
+                {
+                    "account_id": self.account_id,
+                    "lists": [lid for lid, _ in new],
+                    "contacts": [cid for _, cid in new],
+                },
+            )
+        else:
+            rows_ = [
+                {"account_id": self.account_id, "list_id": lid, "contact_id": cid}
+                for lid, cid in new
+            ]
+            for begin in range(0, len(rows_), 5000):
+                await self.conn.execute(list_members.insert(), rows_[begin : begin + 5000])
+        stopped = await self._stopped(sorted({cid for _, cid in new}))
+        items: Counter[int] = Counter(lid for lid, _ in new)
+        stops: Counter[int] = Counter(lid for lid, cid in new if cid in stopped)
+        await self.conn.execute(
+            update(lists)
+            .where(lists.c.account_id == self.account_id, lists.c.id == bindparam("l_id"))
+            .values(
+                items=lists.c["items"] + bindparam("l_items"),
+                stop_list_count=lists.c.stop_list_count + bindparam("l_stops"),
+            ),
+            [{"l_id": lid, "l_items": n, "l_stops": stops[lid]} for lid, n in items.items()],
+        )
+
+    async def _stopped(self, contact_ids: Sequence[int]) -> set[int]:
+        """Which of the contacts have a phone stopped on SMS or Viber."""
+        rows = await self.conn.execute(
+            select(contacts.c.id).where(
+                contacts.c.account_id == self.account_id,
+                one_of(self.conn, contacts.c.id, contact_ids),
+                stop_counted(contacts.c.account_id, contacts.c.phone),
+            )
+        )
+        return {row[0] for row in rows}
 
     async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
         await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)
@@ -218,6 +308,32 @@ class BulkContactRepository:
 def _keep(name: str) -> str:
     return f"{name} = COALESCE(s.{name}, c.{name})"
 
+
+_PG_MATCH = {
+    column: f"""
+SELECT c.id, c.phone, c.email, c.external_id
+FROM unnest(CAST(:values AS {kind}[])) AS probe(value)
+JOIN contacts AS c ON c.account_id = :account_id AND c.{column} = probe.value
+"""  # noqa: S608  (constant names only)
+    for column, kind in (
+        ("id", "bigint"),
+        ("phone", "varchar"),
+        ("email", "varchar"),
+        ("external_id", "varchar"),
+    )
+}
+_PG_ADD_TAGS = """
+INSERT INTO contact_tags (account_id, contact_id, tag_id, position)
+SELECT :account_id, c, t, p FROM unnest(CAST(:contacts AS bigint[]), CAST(:tags AS bigint[]),
+                                        CAST(:positions AS integer[])) AS x(c, t, p)
+ON CONFLICT DO NOTHING
+"""
+_PG_ADD_MEMBERS = """
+INSERT INTO list_members (account_id, list_id, contact_id)
+SELECT :account_id, l, c
+FROM unnest(CAST(:lists AS bigint[]), CAST(:contacts AS bigint[])) AS x(l, c)
+ON CONFLICT DO NOTHING
+"""
 
 # The statements below are built from constant names only (no input reaches them).
 _PG_CREATE_STAGE = (
