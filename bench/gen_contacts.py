@@ -21,15 +21,64 @@ COUNTRIES = [  # (calling code, national mobile prefixes, national length after 
     ("33", ["6", "7"], 8),
     ("1", ["212", "310", "415", "617", "718"], 7),
 ]
-FIRST = ["Ada", "Bob", "Carol", "Dmytro", "Eve", "Farid", "Grace", "Hanna", "Ivan", "Julia",
-         "Kateryna", "Liam", "Maria", "Nazar", "Olena", "Petro", "Quinn", "Roman", "Sofia", "Taras"]
-LAST = ["Shevchenko", "Smith", "Kovalenko", "Müller", "Dubois", "Bondarenko", "Lovelace",
-        "Hopper", "Tkachenko", "Melnyk", "Garcia", "Rossi", "Novak", "Kim", "Nguyen"]
+FIRST = [
+    "Ada",
+    "Bob",
+    "Carol",
+    "Dmytro",
+    "Eve",
+    "Farid",
+    "Grace",
+    "Hanna",
+    "Ivan",
+    "Julia",
+    "Kateryna",
+    "Liam",
+    "Maria",
+    "Nazar",
+    "Olena",
+    "Petro",
+    "Quinn",
+    "Roman",
+    "Sofia",
+    "Taras",
+]
+LAST = [
+    "Shevchenko",
+    "Smith",
+    "Kovalenko",
+    "Müller",
+    "Dubois",
+    "Bondarenko",
+    "Lovelace",
+    "Hopper",
+    "Tkachenko",
+    "Melnyk",
+    "Garcia",
+    "Rossi",
+    "Novak",
+    "Kim",
+    "Nguyen",
+]
 CITIES = ["Kyiv", "Lviv", "London", "Berlin", "Paris", "New York", "Odesa", "Kharkiv"]
 PLANS = ["free", "basic", "pro", "gold"]
 TAGS = ["vip", "lead", "newsletter", "partner", "churn-risk", "beta"]
-COLUMNS = ["phone", "email", "name", "external_id", "company", "city", "country_code", "tags",
-           "lists", "plan", "seats", "signup_date", "score", "referral"]
+COLUMNS = [
+    "phone",
+    "email",
+    "name",
+    "external_id",
+    "company",
+    "city",
+    "country_code",
+    "tags",
+    "lists",
+    "plan",
+    "seats",
+    "signup_date",
+    "score",
+    "referral",
+]
 LISTS = [f"List {n:02d}" for n in range(1, 51)]
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +33,7 @@ from contactbook.services.exports import export_contacts
 from contactbook.services.import_files import ErrorFile, ImportFile
 from contactbook.services.import_runner import Progress as ImportProgress
 from contactbook.services.import_runner import run_import
+from contactbook.services.workers import process_pool
 from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate
 from contactbook.storage.uow import Database
@@ -139,11 +138,7 @@ async def _import(
 ) -> ImportSummary:
     await migrate(database_url)
     db = Database(database_url, pool_size=2)
-    executor = (
-        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        if workers
-        else None
-    )
+    executor = process_pool(workers) if workers else None
     try:
         async with db.unit(write=False) as uow:
             account = await accounts.get_account(uow, account_id)

@@ -187,8 +187,13 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
     """
     ctx.require(Scope.READ)
     query = await resolve_query(uow, query)
-    items, more = await uow.contacts.page(query)
-    total = await _total(uow, ctx, query) if query.with_total else None
+    # An unfiltered total comes from the account's counters, read in the page's own statement.
+    unfiltered = query.with_total and query.where is None
+    items, more, totals = await uow.contacts.page(query, account_totals=unfiltered)
+    if totals is not None:
+        total: int | None = _by_scope(totals, query.scope)
+    else:
+        total = await _total(uow, ctx, query) if query.with_total else None
     after = uow.contacts.sort_values(items[-1], query) if more and items else None
     return Page(items, total, more, after)
 
@@ -238,13 +243,17 @@ async def _resolve_expr(uow: UnitOfWork, node: Expr) -> Expr:
 
 async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
     if query.where is None:
-        everyone, with_phone, resolved = await uow.accounts.totals(ctx.account_id)
-        return {Visibility.ALL: everyone, Visibility.WITH_PHONE: with_phone,
-                Visibility.RESOLVED: resolved}[query.scope]  # fmt: skip
+        return _by_scope(await uow.accounts.totals(ctx.account_id), query.scope)
     single_list = _single_list(query.where)
     if single_list is not None and query.scope is Visibility.ALL:
         return (await uow.lists.get(single_list)).items
     return await uow.contacts.count(query)
+
+
+def _by_scope(totals: tuple[int, int, int], scope: Visibility) -> int:
+    everyone, with_phone, resolved = totals
+    return {Visibility.ALL: everyone, Visibility.WITH_PHONE: with_phone,
+            Visibility.RESOLVED: resolved}[scope]  # fmt: skip
 
 
 def _single_list(node: Expr) -> int | None:

@@ -30,8 +30,9 @@ async def resolve_field(
 
     Raises: InvalidInput (`unknown_field`) naming `path`.
     """
-    catalog = await uow.field_catalog()
-    found = _lookup(catalog, ref)
+    found = _lookup(await uow.field_catalog(), ref)
+    if found is None:  # perhaps defined by another process since the catalogue was cached
+        found = _lookup(await uow.field_catalog(fresh=True), ref)
     if found is None:
         raise InvalidInput.single(
             path or _path(ref), ProblemCode.UNKNOWN_FIELD, f"No custom field {ref!r}.", ref
@@ -65,6 +66,9 @@ async def typed_values(
     result: dict[str, Scalar | None] = {}
     for ref, value in given.items():
         definition = _lookup(catalog, ref)
+        if definition is None:  # perhaps defined by another process since it was cached
+            catalog = await uow.field_catalog(fresh=True)
+            definition = _lookup(catalog, ref)
         if definition is None and define_missing and isinstance(ref, str) and value is not None:
             key_problems = check_key(ref, _path(ref))
             if key_problems:

@@ -56,7 +56,7 @@ async def export_contacts(
             include=frozenset({"lists", "tags"}),
         )
         async with units() as uow:
-            items, more = await uow.contacts.page(query)
+            items, more, _ = await uow.contacts.page(query)
         if not items:
             return
         if fmt is ImportFormat.CSV:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from functools import cached_property
 
@@ -28,12 +29,42 @@ from contactbook.storage.repositories.stoplist import StopListRepository
 from contactbook.storage.repositories.tags import TagRepository
 
 
+class CatalogCache:
+    """Field definitions by account, shared by the units of one process for `ttl` seconds.
+
+    Definitions change rarely and every contact read needs them. A process drops its entry
+    when it changes definitions itself; a definition another process made is fetched as soon
+    as a contact or a request names it (a miss always refetches), so the cache can only lag on
+    another process's renames, by at most `ttl`.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._entries: dict[int, tuple[float, dict[int, FieldDefinition]]] = {}
+
+    def get(self, account_id: int) -> dict[int, FieldDefinition] | None:
+        entry = self._entries.get(account_id)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, account_id: int, catalog: dict[int, FieldDefinition]) -> None:
+        if self.ttl > 0:
+            self._entries[account_id] = (time.monotonic() + self.ttl, catalog)
+
+    def drop(self, account_id: int) -> None:
+        self._entries.pop(account_id, None)
+
+
 class UnitOfWork:
     """Repositories over one transaction; tenant repositories are bound to `account_id`."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int | None) -> None:
+    def __init__(
+        self, conn: AsyncConnection, account_id: int | None, catalogs: CatalogCache | None = None
+    ) -> None:
         self.conn = conn
         self.account_id = account_id
+        self._catalogs = catalogs if catalogs is not None else CatalogCache(0)
         self._catalog: dict[int, FieldDefinition] | None = None
 
     def _tenant(self) -> int:
@@ -81,24 +112,41 @@ class UnitOfWork:
     def job_queue(self) -> JobQueue:
         return JobQueue(self.conn)
 
-    async def field_catalog(self) -> dict[int, FieldDefinition]:
-        """The account's field definitions by id, read once per unit."""
-        if self._catalog is None:
-            self._catalog = {d.id: d for d in await self.fields.list_all()}
+    async def field_catalog(self, fresh: bool = False) -> dict[int, FieldDefinition]:
+        """The account's field definitions by id (`fresh`: from the database, not a cache)."""
+        account_id = self._tenant()
+        if fresh or self._catalog is None:
+            cached = None if fresh else self._catalogs.get(account_id)
+            if cached is None:
+                cached = {d.id: d for d in await self.fields.list_all()}
+                self._catalogs.put(account_id, cached)
+            self._catalog = cached
         return self._catalog
 
     def forget_catalog(self) -> None:
         """Call after changing definitions so the next read sees them."""
         self._catalog = None
+        if self.account_id is not None:
+            self._catalogs.drop(self.account_id)
 
 
 class Database:
     """The engine and the way to open units of work on it."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, echo: bool = False, catalog_ttl: float = 5.0
+    ) -> None:
         self.url = url
+        self.catalogs = CatalogCache(catalog_ttl)
         self.backend = backend_name(url)
         self.engine: AsyncEngine = make_engine(url, pool_size=pool_size, echo=echo)
+        # Reads run without a transaction on PostgreSQL (each is one statement): no BEGIN and
+        # COMMIT round trips. Same pool; the option is set as a connection is handed out.
+        self._reader = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.backend == "postgresql"
+            else self.engine
+        )
         # SQLite has one writer at a time; queueing writers here keeps them off the busy loop.
         self._write_lock: asyncio.Lock | None = None
 
@@ -108,11 +156,15 @@ class Database:
     ) -> AsyncIterator[UnitOfWork]:
         """A unit bound to `ctx`'s account (or to none, for operator work)."""
         account_id = ctx.account_id if ctx is not None else None
+        if self.backend == "postgresql" and not write:
+            async with self._reader.connect() as conn:
+                yield UnitOfWork(conn, account_id, self.catalogs)
+            return
         async with self._writer(write), self.engine.connect() as conn:
             if self.backend == "sqlite" and write:
                 conn = await conn.execution_options(sqlite_immediate=True)
             async with conn.begin():
-                yield UnitOfWork(conn, account_id)
+                yield UnitOfWork(conn, account_id, self.catalogs)
 
     @contextlib.asynccontextmanager
     async def _writer(self, write: bool) -> AsyncIterator[None]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 
 from contactbook.services.job_runner import JobRunner
+from contactbook.services.workers import process_pool
 from contactbook.web.runtime import Runtime
 
 
@@ -28,7 +28,7 @@ class JobWorker:
     def start(self) -> None:
         if not self.runtime.settings.jobs_enabled:
             return
-        self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.executor = process_pool(1)
         settings = self.runtime.settings
         self.runner = JobRunner(
             self.runtime.db.unit,

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, literal, or_, select, update
+from sqlalchemy import JSON, Select, delete, func, insert, literal, or_, select, type_coerce, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -16,12 +16,17 @@ from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import ContactQuery
 from contactbook.storage.ids import next_id
 from contactbook.storage.repositories.contact_query import QueryCompiler
-from contactbook.storage.repositories.inboxes import InboxRepository
+from contactbook.storage.repositories.contact_relations import (
+    parse_inboxes,
+    parse_lists,
+    parse_tags,
+    relation_columns,
+)
 from contactbook.storage.repositories.lists import ListRepository, stop_counted
-from contactbook.storage.repositories.tags import TagRepository
 from contactbook.storage.tables import accounts, contacts
 
-Catalog = Callable[[], Awaitable[dict[int, FieldDefinition]]]
+# The account's field definitions by id; called with True to bypass any cache.
+Catalog = Callable[..., Awaitable[dict[int, FieldDefinition]]]
 
 DEFAULT_INCLUDE = frozenset({"lists", "tags"})
 
@@ -54,10 +59,9 @@ class ContactRepository:
         self.conn = conn
         self.account_id = account_id
         self._catalog = catalog
+        self._dialect = conn.dialect.name
         self._compiler = QueryCompiler(account_id, conn.dialect.name)
         self._lists = ListRepository(conn, account_id)
-        self._tags = TagRepository(conn, account_id)
-        self._inboxes = InboxRepository(conn, account_id)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -77,7 +81,7 @@ class ContactRepository:
             return []
         rows = (
             await self.conn.execute(
-                select(contacts).where(
+                select(contacts, *relation_columns(self._dialect, include)).where(
                     contacts.c.account_id == self.account_id, contacts.c.id.in_(ids)
                 )
             )
@@ -132,22 +136,63 @@ class ContactRepository:
                     found.setdefault(name, row.id)
         return found
 
-    async def page(self, query: ContactQuery) -> tuple[list[Contact], bool]:
-        """The contacts of one page and whether more follow (when `probe_next`)."""
+    async def page(
+        self, query: ContactQuery, *, account_totals: bool = False
+    ) -> tuple[list[Contact], bool, tuple[int, int, int] | None]:
+        """The contacts of one page, whether more follow (when `probe_next`), and with
+        `account_totals` the account's counters; one statement, relations included."""
         where = self._compiler.where(query)
         if query.after is not None:
             where.append(self._compiler.after(query.sort, query.after))
-        statement = (
-            select(contacts)
+        order = self._compiler.order_by(query.sort)
+        # Deferred join: pick the page's ids first (narrow rows, index order), then read those
+        # rows with their relations; the relations' subqueries never run for skipped rows.
+        chosen = (
+            select(contacts.c.id)
             .where(*where)
-            .order_by(*self._compiler.order_by(query.sort))
+            .order_by(*order)
             .limit(query.limit + (1 if query.probe_next else 0))
         )
         if query.after is None and query.offset:
-            statement = statement.offset(query.offset)
+            chosen = chosen.offset(query.offset)
+        page_ids = chosen.subquery("page")
+        extra = relation_columns(self._dialect, query.include)
+        if account_totals:
+            extra.append(self._totals_column())
+        statement = (
+            select(contacts, *extra)
+            .select_from(
+                contacts.join(
+                    page_ids,
+                    (contacts.c.account_id == self.account_id) & (contacts.c.id == page_ids.c.id),
+                )
+            )
+            .order_by(*order)
+        )
         rows = (await self.conn.execute(statement)).all()
         more = len(rows) > query.limit
-        return await self._hydrate(rows[: query.limit], query.include), more
+        totals = None
+        if account_totals:
+            # An empty page carries no row to read the counters from.
+            totals = _totals(rows[0].acct_totals) if rows else await self._account_totals()
+        return await self._hydrate(rows[: query.limit], query.include), more, totals
+
+    def _totals_column(self) -> Any:
+        parts = (accounts.c.contacts_total, accounts.c.contacts_with_phone,
+                 accounts.c.contacts_resolved)  # fmt: skip
+        array = func.json_build_array if self._dialect == "postgresql" else func.json_array
+        return type_coerce(
+            select(array(*parts)).where(accounts.c.id == self.account_id).scalar_subquery(), JSON
+        ).label("acct_totals")
+
+    async def _account_totals(self) -> tuple[int, int, int]:
+        row = (
+            await self.conn.execute(
+                select(accounts.c.contacts_total, accounts.c.contacts_with_phone,
+                       accounts.c.contacts_resolved).where(accounts.c.id == self.account_id)
+            )
+        ).one()  # fmt: skip
+        return int(row[0]), int(row[1]), int(row[2])
 
     async def count(self, query: ContactQuery) -> int:
         """Matches of `query` across all pages (a COUNT: not for unfiltered hot paths)."""
@@ -172,10 +217,10 @@ class ContactRepository:
         if not rows:
             return []
         catalog = await self._catalog()
-        ids = [row.id for row in rows]
-        lists = await self._lists.for_contacts(ids) if "lists" in include else {}
-        tags = await self._tags.for_contacts(ids) if "tags" in include else {}
-        inboxes = await self._inboxes.for_contacts(ids) if "inboxes" in include else {}
+        if any(int(key) not in catalog for row in rows for key in row.custom or ()):
+            catalog = await self._catalog(True)  # a field newer than the cached catalogue
+        with_lists, with_tags = "lists" in include, "tags" in include
+        with_inboxes = "inboxes" in include
         result = []
         for row in rows:
             stored = row.custom or {}
@@ -214,9 +259,9 @@ class ContactRepository:
                     last_seen=row.last_seen,
                     additional_attributes=row.additional_attributes or {},
                     custom=custom,
-                    tags=tuple(tags.get(row.id, ())),
-                    lists=tuple(lists.get(row.id, ())),
-                    inboxes=tuple(inboxes.get(row.id, ())),
+                    tags=parse_tags(row.rel_tags) if with_tags else (),
+                    lists=parse_lists(row.rel_lists) if with_lists else (),
+                    inboxes=parse_inboxes(row.id, row.rel_inboxes) if with_inboxes else (),
                     hlr_status=row.hlr_status,
                     hlr_last_check=row.hlr_last_check,
                     created_at=row.created_at,
@@ -390,3 +435,7 @@ async def move_account_counters(
             contacts_resolved=accounts.c.contacts_resolved + resolved,
         )
     )
+
+
+def _totals(value: Sequence[Any]) -> tuple[int, int, int]:
+    return int(value[0]), int(value[1]), int(value[2])

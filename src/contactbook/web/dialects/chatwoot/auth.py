@@ -57,7 +57,7 @@ async def administrator(ctx: Annotated[RequestContext, Depends(caller)]) -> Requ
     return ctx
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     return runtime_of(request)
 
 

@@ -27,7 +27,7 @@ async def caller(request: Request) -> RequestContext:
     return ctx
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     return runtime_of(request)
 
 

@@ -17,7 +17,7 @@ async def caller(request: Request) -> RequestContext:
     return await context_for_api_key(runtime_of(request), token)
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     return runtime_of(request)
 
 

@@ -65,7 +65,7 @@ async def caller(request: Request) -> RequestContext:
     return await rt.auth_cache.get_or_load(f"notificore:{claims.account_id}:{claims.key_id}", load)
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
     return runtime_of(request)
 
 
