@@ -14,8 +14,8 @@ test-pg:
 	CONTACTBOOK_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest
 
 lint:
-	$(PY) -m ruff format --check src tests
-	$(PY) -m ruff check src tests
+	$(PY) -m ruff format --check src tests bench
+	$(PY) -m ruff check src tests bench
 
 typecheck:
 	$(PY) -m mypy

@@ -48,9 +48,12 @@ def machine() -> dict[str, object]:
 async def _admin(server_url: str, statement: str) -> None:
     url = make_url(server_url)
     conn = await asyncpg.connect(
-        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-        password=url.password, database=url.database or "postgres",
-    )  # fmt: skip
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+    )
     try:
         await conn.execute(statement)
     finally:
@@ -67,9 +70,12 @@ def fresh_postgres(server_url: str, name: str) -> str:
 async def postgres_version(url: str) -> str:
     parsed = make_url(url)
     conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1", port=parsed.port or 5432,
-        user=parsed.username or "postgres", password=parsed.password, database=parsed.database,
-    )  # fmt: skip
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        database=parsed.database,
+    )
     try:
         return str(await conn.fetchval("SHOW server_version"))
     finally:
@@ -119,9 +125,12 @@ def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Run:
     """Run a command, sampling the resident memory of its process tree every 50 ms."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        list(args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, **(env or {})},
-    )  # fmt: skip
+    )
     peak = 0
     stop = threading.Event()
 

@@ -29,8 +29,9 @@ def generate(rows: int) -> Path:
 
 
 def account(url: str) -> str:
-    done = run_measured([*CONTACTBOOK, "accounts", "create", "--name", "Bench",
-                         "--database-url", url])  # fmt: skip
+    done = run_measured(
+        [*CONTACTBOOK, "accounts", "create", "--name", "Bench", "--database-url", url]
+    )
     if done.returncode:
         raise SystemExit(done.stderr)
     return str(json.loads(done.stdout)["account_id"])
@@ -39,8 +40,18 @@ def account(url: str) -> str:
 def import_into(url: str, path: Path, workers: int | None) -> dict[str, object]:
     """Import `path` into a new account at `url`; the figures of that run."""
     account_id = account(url)
-    args = [*CONTACTBOOK, "import", str(path), "--account-id", account_id,
-            "--database-url", url, "--json", "--errors", str(path) + ".bench-errors.csv"]  # fmt: skip
+    args = [
+        *CONTACTBOOK,
+        "import",
+        str(path),
+        "--account-id",
+        account_id,
+        "--database-url",
+        url,
+        "--json",
+        "--errors",
+        str(path) + ".bench-errors.csv",
+    ]
     if workers is not None:
         args += ["--workers", str(workers)]
     done = run_measured(args)
@@ -71,17 +82,41 @@ def main() -> None:
             sqlite = f"sqlite:///{directory}/bench.db"
             results["SQLite"] = import_into(sqlite, path, args.workers)
     rows = [
-        [name, r["rows"], r["created"], r["updated"], r["rejected"], r["wall_seconds"],
-         f"{r['rows_per_second']:,}", r["peak_rss_mib"]]
+        [
+            name,
+            r["rows"],
+            r["created"],
+            r["updated"],
+            r["rejected"],
+            r["wall_seconds"],
+            f"{r['rows_per_second']:,}",
+            r["peak_rss_mib"],
+        ]
         for name, r in results.items()
-    ]  # fmt: skip
-    print(f"Import of {args.rows:,} rows ({path.name}) on {machine()['cpu']}, "
-          f"{machine()['cores']} cores")  # fmt: skip
-    print(table(["database", "rows", "created", "updated", "rejected", "seconds", "rows/s",
-                 "peak RSS MiB"], rows))  # fmt: skip
+    ]
+    print(
+        f"Import of {args.rows:,} rows ({path.name}) on {machine()['cpu']}, "
+        f"{machine()['cores']} cores"
+    )
+    print(
+        table(
+            [
+                "database",
+                "rows",
+                "created",
+                "updated",
+                "rejected",
+                "seconds",
+                "rows/s",
+                "peak RSS MiB",
+            ],
+            rows,
+        )
+    )
     out = OUT / "imports.json"
-    out.write_text(json.dumps({"machine": machine(), "rows": args.rows, "results": results},
-                              indent=2))  # fmt: skip
+    out.write_text(
+        json.dumps({"machine": machine(), "rows": args.rows, "results": results}, indent=2)
+    )
     print(f"(written to {out})")
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 import orjson
+from sqlalchemy import text
 
 from bench.common import OUT, ROOT, fresh_postgres, machine, postgres_version, run_measured, table
 from contactbook.domain.context import RequestContext
@@ -35,8 +36,13 @@ from contactbook.storage.migrate import migrate
 from contactbook.storage.uow import Database
 
 CONTACTBOOK = [sys.executable, "-m", "contactbook"]
-FIELDS = [("plan", FieldType.TEXT), ("seats", FieldType.NUMBER), ("signup_date", FieldType.DATE),
-          ("score", FieldType.NUMBER), ("referral", FieldType.TEXT)]  # fmt: skip
+FIELDS = [
+    ("plan", FieldType.TEXT),
+    ("seats", FieldType.NUMBER),
+    ("signup_date", FieldType.DATE),
+    ("score", FieldType.NUMBER),
+    ("referral", FieldType.TEXT),
+]
 SEED_PUT = ROOT / "tests" / "fixtures" / "notificore" / "update-contact.request.json"
 
 
@@ -91,14 +97,29 @@ async def make_account(url: str, name: str, rows: int) -> Account:
 def load(url: str, account: Account) -> dict[str, Any]:
     """Import the account's dataset with `contactbook import` (the path users take)."""
     path = dataset(account.rows)
-    done = run_measured([*CONTACTBOOK, "import", str(path), "--account-id", str(account.id),
-                         "--database-url", url, "--json",
-                         "--errors", str(path) + ".bench-errors.csv"])  # fmt: skip
+    done = run_measured(
+        [
+            *CONTACTBOOK,
+            "import",
+            str(path),
+            "--account-id",
+            str(account.id),
+            "--database-url",
+            url,
+            "--json",
+            "--errors",
+            str(path) + ".bench-errors.csv",
+        ]
+    )
     if done.returncode:
         raise SystemExit(done.stderr)
     summary = json.loads(done.stdout)
-    return {**summary, "rows_per_second": round(summary["rows"] / done.seconds),
-            "peak_rss_mib": round(done.peak_rss_mib, 1), "wall_seconds": round(done.seconds, 1)}  # fmt: skip
+    return {
+        **summary,
+        "rows_per_second": round(summary["rows"] / done.seconds),
+        "peak_rss_mib": round(done.peak_rss_mib, 1),
+        "wall_seconds": round(done.seconds, 1),
+    }
 
 
 async def finish_dataset(url: str, account: Account) -> None:
@@ -108,22 +129,27 @@ async def finish_dataset(url: str, account: Account) -> None:
     try:
         async with db.unit(ctx, write=False) as uow:
             rows = (
-                await uow.conn.exec_driver_sql(
-                    "SELECT id, phone, email, external_id FROM contacts "
-                    f"WHERE account_id = {account.id} AND phone IS NOT NULL ORDER BY id"
+                await uow.conn.execute(
+                    text(
+                        "SELECT id, phone, email, external_id FROM contacts "
+                        "WHERE account_id = :a AND phone IS NOT NULL ORDER BY id"
+                    ),
+                    {"a": account.id},
                 )
             ).all()
             lists = (
-                await uow.conn.exec_driver_sql(
-                    f"SELECT id FROM lists WHERE account_id = {account.id} ORDER BY id"
+                await uow.conn.execute(
+                    text("SELECT id FROM lists WHERE account_id = :a ORDER BY id"),
+                    {"a": account.id},
                 )
             ).all()
         account.list_ids = [row[0] for row in lists]
         phones = [row[1] for row in rows[::10]]
         for start in range(0, len(phones), 1000):
             async with db.unit(ctx) as uow:
-                await stoplist.stop_phones(uow, ctx, phones[start : start + 1000],
-                                           frozenset({Channel.SMS}))  # fmt: skip
+                await stoplist.stop_phones(
+                    uow, ctx, phones[start : start + 1000], frozenset({Channel.SMS})
+                )
         rng = random.Random(7)
         picks = rng.sample(rows, min(2000, len(rows)))
         account.sample = [
@@ -143,16 +169,38 @@ class Server:
     def __init__(self, url: str, workers: int, floor: Path) -> None:
         self.port = 18080
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "CONTACTBOOK_DATABASE_URL": url, "CONTACTBOOK_BENCH_FLOOR": str(floor),
-               "CONTACTBOOK_RATE_LIMIT_ENABLED": "false", "CONTACTBOOK_JOBS_ENABLED": "false",
-               "PYTHONPATH": str(ROOT)}  # fmt: skip
+        env = {
+            **os.environ,
+            "CONTACTBOOK_DATABASE_URL": url,
+            "CONTACTBOOK_BENCH_FLOOR": str(floor),
+            "CONTACTBOOK_RATE_LIMIT_ENABLED": "false",
+            "CONTACTBOOK_JOBS_ENABLED": "false",
+            "PYTHONPATH": str(ROOT),
+        }
         self.log = (OUT / "server.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bench.server:create_bench_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
-             "--no-access-log", "--log-level", "warning", "--no-server-header"],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.server:create_bench_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+                "--no-server-header",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -330,8 +378,15 @@ def scenarios(account: Account, growth: bool = False) -> list[Scenario]:
 def run_wrk(server: Server, scenario: Scenario, seconds: int, connections: int) -> dict[str, Any]:
     lines_file = OUT / "requests.txt"
     lines_file.write_text("\n".join(scenario.lines) + "\n")
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-            "-s", str(ROOT / "bench" / "wrk_report.lua")]  # fmt: skip
+    args = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "-s",
+        str(ROOT / "bench" / "wrk_report.lua"),
+    ]
     for name, value in scenario.headers.items():
         args += ["-H", f"{name}: {value}"]
     args += [server.base, "--", str(lines_file)]
@@ -349,10 +404,15 @@ def measure(
     busy = run_wrk(server, scenario, seconds, args.connections)
     light = run_wrk(server, scenario, seconds, args.light_connections)
     return {
-        "rps": busy["rps"], "errors": busy["errors"] + light["errors"],
-        "p50_ms": light["p50_ms"], "p95_ms": light["p95_ms"], "p99_ms": light["p99_ms"],
-        "busy": busy, "light": light, "target": scenario.target,
-    }  # fmt: skip
+        "rps": busy["rps"],
+        "errors": busy["errors"] + light["errors"],
+        "p50_ms": light["p50_ms"],
+        "p95_ms": light["p95_ms"],
+        "p99_ms": light["p99_ms"],
+        "busy": busy,
+        "light": light,
+        "target": scenario.target,
+    }
 
 
 def check_responses(server: Server, scenario: Scenario) -> None:
@@ -362,8 +422,9 @@ def check_responses(server: Server, scenario: Scenario) -> None:
             method, path, *body = line.split("\t")
             reply = client.request(method, path, content=body[0] if body else None)
             if reply.status_code >= 300:
-                raise SystemExit(f"{scenario.name}: {method} {path} -> {reply.status_code} "
-                                 f"{reply.text[:300]}")  # fmt: skip
+                raise SystemExit(
+                    f"{scenario.name}: {method} {path} -> {reply.status_code} {reply.text[:300]}"
+                )
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -400,8 +461,10 @@ def main() -> None:
     try:
         for account in (big, small):
             login(server, account)
-        page = httpx.get(server.base + "/api/contacts?page[limit]=30",
-                         headers={"Authorization": f"Bearer {big.token}"})  # fmt: skip
+        page = httpx.get(
+            server.base + "/api/contacts?page[limit]=30",
+            headers={"Authorization": f"Bearer {big.token}"},
+        )
         # The floor answers exactly these bytes (each process reads the file on first use).
         floor_file.write_bytes(page.content)
         for scenario in scenarios(big):
@@ -418,34 +481,78 @@ def main() -> None:
     report(rows, loaded, results, growth, url, time.monotonic() - started, args)
 
 
-def report(rows: int, loaded: dict[str, Any], results: dict[str, Any], growth: dict[str, Any],
-           url: str, elapsed: float, args: argparse.Namespace) -> None:  # fmt: skip
+def report(
+    rows: int,
+    loaded: dict[str, Any],
+    results: dict[str, Any],
+    growth: dict[str, Any],
+    url: str,
+    elapsed: float,
+    args: argparse.Namespace,
+) -> None:
     floor = results["floor: same bytes, no work"]["rps"]
     first = results["notificore list, page of 30"]
     table_rows = []
     for name, r in results.items():
         small = growth.get(name)
-        table_rows.append([
-            name, f"{r['rps']:,.0f}", f"{r['rps'] / floor:.0%}", f"{r['p50_ms']:.2f}",
-            f"{r['p95_ms']:.2f}", f"{r['p99_ms']:.2f}",
-            f"{r['p50_ms'] / small['p50_ms']:.2f}x" if small else "",
-            f"{r['p50_ms'] / first['p50_ms']:.2f}x" if "deep" in name else "",
-            r["target"], r["errors"],
-        ])  # fmt: skip
+        table_rows.append(
+            [
+                name,
+                f"{r['rps']:,.0f}",
+                f"{r['rps'] / floor:.0%}",
+                f"{r['p50_ms']:.2f}",
+                f"{r['p95_ms']:.2f}",
+                f"{r['p99_ms']:.2f}",
+                f"{r['p50_ms'] / small['p50_ms']:.2f}x" if small else "",
+                f"{r['p50_ms'] / first['p50_ms']:.2f}x" if "deep" in name else "",
+                r["target"],
+                r["errors"],
+            ]
+        )
     info = machine()
     pg = asyncio.run(postgres_version(url))
     print()
-    print(f"Contactbook benchmark: {rows:,} contacts on PostgreSQL {pg}; {info['cpu']}, "
-          f"{info['cores']} cores, {info['memory_mib']:,} MiB; server {args.workers} workers; "
-          f"req/s with {args.connections} connections, latency with {args.light_connections}")  # fmt: skip
-    print(f"import: {loaded['rows']:,} rows in {loaded['wall_seconds']} s = "
-          f"{loaded['rows_per_second']:,} rows/s, peak RSS {loaded['peak_rss_mib']} MiB")  # fmt: skip
-    print(table(["call", "req/s", "of floor", "p50 ms", "p95 ms", "p99 ms", "1M/10k p50",
-                 "deep/first", "target", "errors"], table_rows))  # fmt: skip
+    print(
+        f"Contactbook benchmark: {rows:,} contacts on PostgreSQL {pg}; {info['cpu']}, "
+        f"{info['cores']} cores, {info['memory_mib']:,} MiB; server {args.workers} workers; "
+        f"req/s with {args.connections} connections, latency with {args.light_connections}"
+    )
+    print(
+        f"import: {loaded['rows']:,} rows in {loaded['wall_seconds']} s = "
+        f"{loaded['rows_per_second']:,} rows/s, peak RSS {loaded['peak_rss_mib']} MiB"
+    )
+    print(
+        table(
+            [
+                "call",
+                "req/s",
+                "of floor",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "1M/10k p50",
+                "deep/first",
+                "target",
+                "errors",
+            ],
+            table_rows,
+        )
+    )
     out = OUT / ("results-quick.json" if args.quick else "results.json")
-    out.write_text(json.dumps({"machine": info, "postgresql": pg, "rows": rows, "import": loaded,
-                               "results": results, "growth_10k": growth,
-                               "seconds": round(elapsed)}, indent=2))  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "postgresql": pg,
+                "rows": rows,
+                "import": loaded,
+                "results": results,
+                "growth_10k": growth,
+                "seconds": round(elapsed),
+            },
+            indent=2,
+        )
+    )
     print(f"(written to {out}; the run took {elapsed / 60:.1f} min)")
 
 
