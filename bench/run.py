@@ -166,7 +166,7 @@ async def finish_dataset(url: str, account: Account) -> None:
 
 
 class Server:
-    def __init__(self, url: str, workers: int, floor: Path) -> None:
+    def __init__(self, url: str, workers: int, floor: Path, *, cache: bool = True) -> None:
         self.port = 18080
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -175,6 +175,7 @@ class Server:
             "CONTACTBOOK_BENCH_FLOOR": str(floor),
             "CONTACTBOOK_RATE_LIMIT_ENABLED": "false",
             "CONTACTBOOK_JOBS_ENABLED": "false",
+            "CONTACTBOOK_RESPONSE_CACHE_MIB": "64" if cache else "0",
             "PYTHONPATH": str(ROOT),
         }
         self.log = (OUT / "server.log").open("w")
@@ -443,7 +444,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     rows = args.rows or (100_000 if args.quick else 1_000_000)
-    seconds = args.seconds or (4 if args.quick else 10)
+    seconds = args.seconds or (3 if args.quick else 10)
     started = time.monotonic()
     url = fresh_postgres(args.pg_url, "contactbook_bench")
     asyncio.run(migrate(url))
@@ -476,6 +477,13 @@ def main() -> None:
             check_responses(server, scenario)
             print(f"  {scenario.name} (10k account)…", flush=True)
             growth[scenario.name] = measure(server, scenario, seconds, args)
+        server.stop()
+        # The same reads with the response cache off: what rendering from the database costs.
+        server = Server(url, args.workers, floor_file, cache=False)
+        for scenario in scenarios(big):
+            if scenario.lines[0].startswith("GET") and not scenario.name.startswith("floor"):
+                print(f"  {scenario.name} (no cache)…", flush=True)
+                results[scenario.name]["uncached"] = measure(server, scenario, seconds, args)
     finally:
         server.stop()
     report(rows, loaded, results, growth, url, time.monotonic() - started, args)
@@ -495,6 +503,7 @@ def report(
     table_rows = []
     for name, r in results.items():
         small = growth.get(name)
+        cold = r.get("uncached")
         table_rows.append(
             [
                 name,
@@ -503,10 +512,13 @@ def report(
                 f"{r['p50_ms']:.2f}",
                 f"{r['p95_ms']:.2f}",
                 f"{r['p99_ms']:.2f}",
+                f"{cold['rps']:,.0f}" if cold else "",
+                f"{cold['p95_ms']:.2f}" if cold else "",
+                f"{cold['p99_ms']:.2f}" if cold else "",
                 f"{r['p50_ms'] / small['p50_ms']:.2f}x" if small else "",
                 f"{r['p50_ms'] / first['p50_ms']:.2f}x" if "deep" in name else "",
                 r["target"],
-                r["errors"],
+                r["errors"] + (cold["errors"] if cold else 0),
             ]
         )
     info = machine()
@@ -530,6 +542,9 @@ def report(
                 "p50 ms",
                 "p95 ms",
                 "p99 ms",
+                "no cache: req/s",
+                "p95",
+                "p99",
                 "1M/10k p50",
                 "deep/first",
                 "target",

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # A running job whose worker has not reported for this long is taken over (and resumed).
     job_stale_seconds: float = Field(default=60.0, gt=0)
     log_level: str = "info"
+    # OpenTelemetry traces, metrics and logs through FastAPI's integration (providers are
+    # configured the OpenTelemetry way); off, no request pays for looking them up.
+    telemetry: bool = False
+    # Memory per process for recently rendered read responses (0 turns the cache off).
+    response_cache_mib: int = Field(default=64, ge=0)
 
 
 @lru_cache(maxsize=1)

@@ -65,7 +65,10 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        # No overflow: past the pool, callers wait for a connection instead of opening and
+        # closing extra ones under load (that churn costs more than the wait).
+        max_overflow=0,
+        pool_timeout=30,
         pool_pre_ping=False,
     )
 

@@ -89,6 +89,8 @@ accounts = Table(
     Column("contacts_total", BigInteger, nullable=False, server_default=text("0")),
     Column("contacts_with_phone", BigInteger, nullable=False, server_default=text("0")),
     Column("contacts_resolved", BigInteger, nullable=False, server_default=text("0")),
+    # Bumped by every committed write to the account's data: what a cached read is valid for.
+    Column("data_version", BigInteger, nullable=False, server_default=text("0")),
 )
 
 id_sequences = Table(

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import weakref
 from collections.abc import AsyncIterator
 from functools import cached_property
+from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -27,6 +30,16 @@ from contactbook.storage.repositories.jobs import JobQueue, JobRepository
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.repositories.stoplist import StopListRepository
 from contactbook.storage.repositories.tags import TagRepository
+from contactbook.storage.tables import accounts
+
+_BUMP = (
+    update(accounts)
+    .where(accounts.c.id == bindparam("account_id"))
+    .values(data_version=accounts.c.data_version + 1)
+)
+
+
+_PG_DATA_VERSION = "SELECT data_version FROM accounts WHERE id = $1"
 
 
 class CatalogCache:
@@ -138,6 +151,7 @@ class Database:
     ) -> None:
         self.url = url
         self.catalogs = CatalogCache(catalog_ttl)
+        self._prepared: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self.backend = backend_name(url)
         self.engine: AsyncEngine = make_engine(url, pool_size=pool_size, echo=echo)
         # Reads run without a transaction on PostgreSQL (each is one statement): no BEGIN and
@@ -165,6 +179,10 @@ class Database:
                 conn = await conn.execution_options(sqlite_immediate=True)
             async with conn.begin():
                 yield UnitOfWork(conn, account_id, self.catalogs)
+                if write and account_id is not None:
+                    # Last, so the account row is locked only while committing; the lock also
+                    # orders the bumps by commit, which is what cached reads validate against.
+                    await conn.execute(_BUMP, {"account_id": account_id})
 
     @contextlib.asynccontextmanager
     async def _writer(self, write: bool) -> AsyncIterator[None]:
@@ -175,6 +193,23 @@ class Database:
             self._write_lock = asyncio.Lock()
         async with self._write_lock:
             yield
+
+    async def data_version(self, account_id: int) -> int:
+        """The account's data version, by the shortest path there is: it is read before every
+        cached response, so on PostgreSQL it skips the statement machinery for one prepared
+        query on a pooled connection."""
+        if self.backend != "postgresql":
+            async with self.unit(None, write=False) as uow:
+                return await uow.accounts.data_version(account_id)
+        # The plain pool: the driver runs the prepared query outside any transaction, so the
+        # read engine's isolation switching would only add work.
+        async with self.engine.connect() as conn:
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            statement = self._prepared.get(driver)
+            if statement is None:  # the driver's own statement cache is off under SQLAlchemy
+                statement = self._prepared[driver] = await driver.prepare(_PG_DATA_VERSION)
+            value = await statement.fetchval(account_id)
+        return 0 if value is None else int(value)
 
     async def ping(self) -> bool:
         """True if a connection can be opened and answers."""

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.responses import Response
+from starlette.routing import Mount
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
@@ -16,7 +17,7 @@ from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
-from contactbook.web.runtime import Runtime
+from contactbook.web.runtime import Runtime, telemetry_config
 
 DESCRIPTION = """\
 One contact store, four APIs. This document describes the **native** API under
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        telemetry=telemetry_config(runtime.settings),
     )
     app.state.runtime = runtime
     native_errors.install(app)
@@ -70,10 +72,12 @@ def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
     """Mount each vendor's API at its own paths, longest prefix first (Chatwoot's
     `/api/v1/accounts` must win over Notificore's `/api`). Each is its own sub-application, so
     each answers errors, unknown paths included, in its own envelope."""
-    for prefix, factory in VENDOR_DIALECTS:
+    for position, (prefix, factory) in enumerate(VENDOR_DIALECTS):
         sub = factory(runtime)
         sub.state.runtime = runtime
-        app.mount(prefix, sub)
+        # Ahead of the native routes: a vendor request is then routed by one prefix check
+        # instead of being tried against every native route first.
+        app.router.routes.insert(position, Mount(prefix, app=sub))
 
 
 # (path prefix, factory) for every vendor dialect; one line each. The first matching prefix

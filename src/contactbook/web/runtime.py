@@ -7,10 +7,13 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from fastapi.telemetry import TelemetryConfig
+
 from contactbook.domain.accounts import hash_key
 from contactbook.domain.context import RequestContext
 from contactbook.settings import Settings
 from contactbook.storage.uow import Database
+from contactbook.web.response_cache import ResponseCache
 
 
 class AuthCache:
@@ -42,6 +45,12 @@ class AuthCache:
         self._entries.clear()
 
 
+def telemetry_config(settings: Settings) -> TelemetryConfig:
+    """FastAPI's telemetry switches for every app of this process."""
+    on = settings.telemetry
+    return {"tracing": on, "metrics": on, "logs": on}
+
+
 @dataclass
 class Runtime:
     """Per-process state of the web app."""
@@ -49,12 +58,15 @@ class Runtime:
     settings: Settings
     db: Database
     auth_cache: AuthCache
+    responses: ResponseCache
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
+        db = Database(settings.database_url, pool_size=settings.db_pool_size)
         return cls(
             settings=settings,
-            db=Database(settings.database_url, pool_size=settings.db_pool_size),
+            db=db,
             auth_cache=AuthCache(settings.auth_cache_seconds),
+            responses=ResponseCache(db, settings.response_cache_mib),
         )

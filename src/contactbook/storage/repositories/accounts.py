@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.accounts import Account, ApiKey
@@ -24,6 +24,9 @@ def _account(row: Any) -> Account:
         default_region=row.default_region,
         created_at=row.created_at,
     )
+
+
+_DATA_VERSION = select(accounts.c.data_version).where(accounts.c.id == bindparam("account_id"))
 
 
 def _scopes(text: str) -> frozenset[Scope]:
@@ -63,6 +66,12 @@ class AccountRepository:
 
     async def update(self, account_id: int, **values: object) -> None:
         await self.conn.execute(update(accounts).where(accounts.c.id == account_id).values(values))
+
+    async def data_version(self, account_id: int) -> int:
+        """How many writes the account's data has seen (0 for an unknown account)."""
+        row = await self.conn.execute(_DATA_VERSION, {"account_id": account_id})
+        first = row.first()
+        return 0 if first is None else int(first[0])
 
     async def totals(self, account_id: int) -> tuple[int, int, int]:
         """(all contacts, contacts with a phone, resolved contacts), from the counters."""

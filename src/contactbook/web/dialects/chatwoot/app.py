@@ -14,7 +14,7 @@ from contactbook.web.dialects.chatwoot import (
     merges,
     transfers,
 )
-from contactbook.web.runtime import Runtime
+from contactbook.web.runtime import Runtime, telemetry_config
 
 PREFIX = "/api/v1/accounts"
 
@@ -36,7 +36,12 @@ class StripJsonSuffix:
 
 def create_app(runtime: Runtime) -> FastAPI:
     """Chatwoot's contacts surface, to mount at `PREFIX`."""
-    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=telemetry_config(runtime.settings),
+    )
     app.state.runtime = runtime
     errors.install(app)
     # Fixed paths (search, filter, active) are registered before `/contacts/{contact_id}`.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from starlette.requests import Request
 from starlette.responses import Response
 
 from contactbook.domain.clock import utcnow
@@ -62,30 +63,41 @@ def _page(params: dict[str, Any], items: Any, count: int) -> Response:
 
 
 @router.get("/{account_id}/contacts")
-async def contacts_list(ctx: Ctx, rt: Rt, params: Params) -> Response:
+async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Resolved contacts (with a phone, email or identifier), 15 a page."""
-    labels = params.get("labels")
-    wanted = labels if isinstance(labels, list) else [labels] if labels else []
-    query = _query(params, Scope.RESOLVED, labels_expr(wanted), with_total=True)
-    async with rt.db.unit(ctx, write=False) as uow:
-        found = await contacts.list_contacts(uow, ctx, query)
-    return _page(params, found.items, found.total or 0)
+
+    async def render() -> Response:
+        labels = params.get("labels")
+        wanted = labels if isinstance(labels, list) else [labels] if labels else []
+        query = _query(params, Scope.RESOLVED, labels_expr(wanted), with_total=True)
+        async with rt.db.unit(ctx, write=False) as uow:
+            found = await contacts.list_contacts(uow, ctx, query)
+        return _page(params, found.items, found.total or 0)
+
+    return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
 @router.get("/{account_id}/contacts/search")
-async def contacts_search(ctx: Ctx, rt: Rt, params: Params) -> Response:
+async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Every contact whose name, email, phone or identifier holds `q`."""
-    q = str(params.get("q") or "").strip()
-    if not q:
-        raise ChatwootReply.error("Specify search string with parameter q")
-    query = _query(params, Scope.ALL, search_expr(q), probe_next=True)
-    async with rt.db.unit(ctx, write=False) as uow:
-        found = await contacts.list_contacts(uow, ctx, query)
-    body = page_json(
-        list(found.items), len(found.items), page_of(params)[1], with_inboxes=wants_inboxes(params)
-    )
-    body["meta"]["has_more"] = found.has_more
-    return RailsJson(body)
+
+    async def render() -> Response:
+        q = str(params.get("q") or "").strip()
+        if not q:
+            raise ChatwootReply.error("Specify search string with parameter q")
+        query = _query(params, Scope.ALL, search_expr(q), probe_next=True)
+        async with rt.db.unit(ctx, write=False) as uow:
+            found = await contacts.list_contacts(uow, ctx, query)
+        body = page_json(
+            list(found.items),
+            len(found.items),
+            page_of(params)[1],
+            with_inboxes=wants_inboxes(params),
+        )
+        body["meta"]["has_more"] = found.has_more
+        return RailsJson(body)
+
+    return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
 @router.post("/{account_id}/contacts/filter")
@@ -125,10 +137,15 @@ async def contacts_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
 
 
 @router.get("/{account_id}/contacts/{contact_id}")
-async def contacts_show(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
-    async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.get_contact(uow, ctx, path_id(contact_id), INBOXES)
-    return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
+async def contacts_show(
+    request: Request, contact_id: str, ctx: Ctx, rt: Rt, params: Params
+) -> Response:
+    async def render() -> Response:
+        async with rt.db.unit(ctx, write=False) as uow:
+            contact = await contacts.get_contact(uow, ctx, path_id(contact_id), INBOXES)
+        return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
+
+    return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
 @router.api_route("/{account_id}/contacts/{contact_id}", methods=["PUT", "PATCH"])

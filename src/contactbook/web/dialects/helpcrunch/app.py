@@ -7,7 +7,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contactbook.web.dialects.helpcrunch import customer_tags, customers, errors, events
 from contactbook.web.ratelimit import rate_limiter
-from contactbook.web.runtime import Runtime
+from contactbook.web.runtime import Runtime, telemetry_config
 
 PREFIX = "/v1"
 
@@ -16,7 +16,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     """HelpCrunch's paths with its error envelope; documented by the native API only."""
     # Build the limiter now, so a malformed `rate_limit` setting stops the start-up.
     rate_limiter(runtime)
-    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=telemetry_config(runtime.settings),
+    )
     errors.install(app)
     # The literal /customers/search and /customers/batch come before /customers/{id}.
     for module in (customers, customer_tags, events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.requests import Request
 from starlette.responses import Response
 
 from contactbook.services import batch_updates, contacts
@@ -37,6 +38,7 @@ def _page(items: list[dict[str, object]], total: int | None) -> Response:
 
 @router.get("/customers")
 async def customers_list(
+    request: Request,
     ctx: Ctx,
     rt: Rt,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
@@ -44,10 +46,13 @@ async def customers_list(
     sort: str | None = None,
     order: str | None = None,
 ) -> Response:
-    query = contact_query(Paging(offset, limit, sort, order))
-    async with rt.db.unit(ctx, write=False) as uow:
-        page = await contacts.list_contacts(uow, ctx, query)
-    return _page([customer_out(c) for c in page.items], page.total)
+    async def render() -> Response:
+        query = contact_query(Paging(offset, limit, sort, order))
+        async with rt.db.unit(ctx, write=False) as uow:
+            page = await contacts.list_contacts(uow, ctx, query)
+        return _page([customer_out(c) for c in page.items], page.total)
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.post("/customers/search")
@@ -84,10 +89,13 @@ async def customers_create(body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.get("/customers/{customer_id}")
-async def customers_get(customer_id: str, ctx: Ctx, rt: Rt) -> Response:
-    async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.get_contact(uow, ctx, path_id(customer_id), INCLUDE)
-    return Json(customer_out(contact))
+async def customers_get(request: Request, customer_id: str, ctx: Ctx, rt: Rt) -> Response:
+    async def render() -> Response:
+        async with rt.db.unit(ctx, write=False) as uow:
+            contact = await contacts.get_contact(uow, ctx, path_id(customer_id), INCLUDE)
+        return Json(customer_out(contact))
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.put("/customers/{customer_id}")

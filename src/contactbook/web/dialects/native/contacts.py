@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
+from starlette.requests import Request
 from starlette.responses import Response
 
 from contactbook.domain.contacts import Contact
@@ -39,6 +40,7 @@ def _one(contact: Contact, status: int = 200) -> Response:
 
 @router.get("/contacts", response_model=ContactPageOut, operation_id="ListContacts")
 async def list_contacts(
+    request: Request,
     ctx: Ctx,
     rt: Rt,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -55,24 +57,27 @@ async def list_contacts(
     ] = None,
     count: bool = False,
 ) -> Response:
-    query = ContactQuery(
-        where=contact_filter(q, list_ or [], tag or [], filter_ or []),
-        sort=sort_keys(sort),
-        limit=limit,
-        after=decode_cursor(cursor, sort) if cursor else None,
-        with_total=count,
-        probe_next=True,
-    )
-    async with rt.db.unit(ctx, write=False) as uow:
-        page = await contacts.list_contacts(uow, ctx, query)
-    return Json(
-        {
-            "items": [contact_out(c) for c in page.items],
-            "has_more": page.has_more,
-            "next_cursor": encode_cursor(page.after, sort) if page.after else None,
-            **({"total": page.total} if count else {}),
-        }
-    )
+    async def render() -> Response:
+        query = ContactQuery(
+            where=contact_filter(q, list_ or [], tag or [], filter_ or []),
+            sort=sort_keys(sort),
+            limit=limit,
+            after=decode_cursor(cursor, sort) if cursor else None,
+            with_total=count,
+            probe_next=True,
+        )
+        async with rt.db.unit(ctx, write=False) as uow:
+            page = await contacts.list_contacts(uow, ctx, query)
+        return Json(
+            {
+                "items": [contact_out(c) for c in page.items],
+                "has_more": page.has_more,
+                "next_cursor": encode_cursor(page.after, sort) if page.after else None,
+                **({"total": page.total} if count else {}),
+            }
+        )
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.post("/contacts", status_code=201, response_model=ContactOut, operation_id="CreateContact")
@@ -93,6 +98,7 @@ async def update_contacts(body: ContactBatchIn, ctx: Ctx, rt: Rt) -> Response:
 
 @router.get("/contacts/lookup", response_model=ContactOut, operation_id="LookupContact")
 async def lookup_contact(
+    request: Request,
     ctx: Ctx,
     rt: Rt,
     phone: str | None = None,
@@ -100,23 +106,30 @@ async def lookup_contact(
     external_id: str | None = None,
 ) -> Response:
     """Find a contact by exactly one of phone, email or external id."""
-    given = {k: v for k, v in (("phone", phone), ("email", email), ("external_id", external_id))
-             if v is not None}  # fmt: skip
-    if len(given) != 1:
-        raise InvalidInput.single(
-            "phone", ProblemCode.REQUIRED, "Give exactly one of phone, email or external_id."
-        )
-    ((column, value),) = given.items()
-    async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.find_contact(uow, ctx, column, value)
-    return _one(contact)
+
+    async def render() -> Response:
+        given = {k: v for k, v in (("phone", phone), ("email", email), ("external_id", external_id))
+                 if v is not None}  # fmt: skip
+        if len(given) != 1:
+            raise InvalidInput.single(
+                "phone", ProblemCode.REQUIRED, "Give exactly one of phone, email or external_id."
+            )
+        ((column, value),) = given.items()
+        async with rt.db.unit(ctx, write=False) as uow:
+            contact = await contacts.find_contact(uow, ctx, column, value)
+        return _one(contact)
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut, operation_id="GetContact")
-async def get_contact(contact_id: PathId, ctx: Ctx, rt: Rt) -> Response:
-    async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.get_contact(uow, ctx, contact_id)
-    return _one(contact)
+async def get_contact(request: Request, contact_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    async def render() -> Response:
+        async with rt.db.unit(ctx, write=False) as uow:
+            contact = await contacts.get_contact(uow, ctx, contact_id)
+        return _one(contact)
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.patch("/contacts/{contact_id}", response_model=ContactOut, operation_id="UpdateContact")

@@ -31,10 +31,13 @@ MAX_BULK_DELETE = 5000
 
 @router.get("/contacts")
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
-    query = contact_listing(request.query_params.multi_items())
-    async with rt.db.unit(ctx, write=False) as uow:
-        found = await contacts.list_contacts(uow, ctx, query)
-    return Json({"data": [contact_out(c) for c in found.items], "total": found.total})
+    async def render() -> Response:
+        query = contact_listing(request.query_params.multi_items())
+        async with rt.db.unit(ctx, write=False) as uow:
+            found = await contacts.list_contacts(uow, ctx, query)
+        return Json({"data": [contact_out(c) for c in found.items], "total": found.total})
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.post("/contacts")
@@ -49,14 +52,17 @@ async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
 
 @router.get("/contacts/search")
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
-    search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)
-    query = contact_search(search)
-    with custom_paths(criteria_paths(search.criteria), query=True):
-        async with rt.db.unit(ctx, write=False) as uow:
-            found = await contacts.list_contacts(uow, ctx, query)
-    return Json(
-        {"data": [contact_out(c) for c in found.items], "meta": search.meta(found.total or 0)}
-    )
+    async def render() -> Response:
+        search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)
+        query = contact_search(search)
+        with custom_paths(criteria_paths(search.criteria), query=True):
+            async with rt.db.unit(ctx, write=False) as uow:
+                found = await contacts.list_contacts(uow, ctx, query)
+        return Json(
+            {"data": [contact_out(c) for c in found.items], "meta": search.meta(found.total or 0)}
+        )
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.post("/contacts/delete")
@@ -80,13 +86,16 @@ async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.get("/contacts/{contact_id}")
-async def contacts_get(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
-    cid = path_id(contact_id, ContactNotFound)
-    async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.get_contact(uow, ctx, cid, include=WITH_LISTS)
-    if contact.phone is None:
-        raise ContactNotFound(cid)  # not representable here (DESIGN §3.6)
-    return Json({"data": contact_out(contact)})
+async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> Response:
+    async def render() -> Response:
+        cid = path_id(contact_id, ContactNotFound)
+        async with rt.db.unit(ctx, write=False) as uow:
+            contact = await contacts.get_contact(uow, ctx, cid, include=WITH_LISTS)
+        if contact.phone is None:
+            raise ContactNotFound(cid)  # not representable here (DESIGN §3.6)
+        return Json({"data": contact_out(contact)})
+
+    return await rt.responses.respond(request, ctx, render)
 
 
 @router.put("/contacts/{contact_id}")
