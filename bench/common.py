@@ -16,6 +16,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 OUT = ROOT / "bench" / "out"
 
 
@@ -83,30 +84,17 @@ async def postgres_version(url: str) -> str:
 
 
 def _tree_rss_kib(root: int) -> int:
-    """Resident memory of a process and its descendants (KiB)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        ppid = pid_rss = 0
-        for line in status.splitlines():
-            if line.startswith("PPid:"):
-                ppid = int(line.split()[1])
-            elif line.startswith("VmRSS:"):
-                pid_rss = int(line.split()[1])
-        pid = int(entry.name)
-        rss[pid] = pid_rss
-        children.setdefault(ppid, []).append(pid)
+    """Resident memory of a process and its descendants (KiB), from /proc."""
     total, pending = 0, [root]
     while pending:
         pid = pending.pop()
-        total += rss.get(pid, 0)
-        pending.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_KIB
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except (OSError, IndexError, ValueError):
+            continue
+        pending.extend(int(child) for child in children)
     return total
 
 
@@ -122,7 +110,7 @@ class Run:
 
 
 def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Run:
-    """Run a command, sampling the resident memory of its process tree every 50 ms."""
+    """Run a command, sampling the resident memory of its process tree every 200 ms."""
     started = time.perf_counter()
     process = subprocess.Popen(
         list(args),
@@ -138,7 +126,7 @@ def run_measured(args: Sequence[str], env: dict[str, str] | None = None) -> Run:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, _tree_rss_kib(process.pid))
-            stop.wait(0.05)
+            stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -13,13 +13,15 @@ from contactbook.storage.tables import list_members
 from contactbook.storage.tables import stoplist as stop_table
 from contactbook.storage.uow import UnitOfWork
 from tests.support.factories import Tenant
+from tests.support.jobs import wait_for_job
 
 SMS = frozenset({Channel.SMS})
 RCS = frozenset({Channel.RCS})
 
 
-async def _true_counts(uow: UnitOfWork, list_id: int) -> tuple[int, int]:
-    """(members, members whose phone is stopped on SMS or Viber), counted the slow way."""
+async def _true_counts(uow: UnitOfWork, list_id: int) -> tuple[int, int, int]:
+    """(members, members whose phone is stopped on SMS or Viber, members with a phone), counted
+    the slow way."""
     account = uow.account_id
     members = (
         await uow.conn.execute(
@@ -49,14 +51,33 @@ async def _true_counts(uow: UnitOfWork, list_id: int) -> tuple[int, int]:
             )
         )
     ).scalar_one()
-    return int(members), int(stopped)
+    with_phone = (
+        await uow.conn.execute(
+            select(func.count())
+            .select_from(
+                list_members.join(
+                    contacts_table,
+                    (contacts_table.c.account_id == list_members.c.account_id)
+                    & (contacts_table.c.id == list_members.c.contact_id),
+                )
+            )
+            .where(
+                list_members.c.account_id == account,
+                list_members.c.list_id == list_id,
+                contacts_table.c.phone.is_not(None),
+            )
+        )
+    ).scalar_one()
+    return int(members), int(stopped), int(with_phone)
 
 
 def check(tenant: Tenant, list_ids: list[int]) -> None:
     async def work(uow: UnitOfWork) -> None:
         for list_id in list_ids:
             stored = await uow.lists.get(list_id)
-            assert (stored.items, stored.stop_list_count) == await _true_counts(uow, list_id)
+            with_phone = await uow.lists.members_with_phone(list_id)
+            counted = (stored.items, stored.stop_list_count, with_phone)
+            assert counted == await _true_counts(uow, list_id)
         total, with_phone, resolved = await uow.accounts.totals(tenant.account_id)
         rows = (
             await uow.conn.execute(
@@ -89,8 +110,8 @@ def test_counters_follow_every_kind_of_change(tenant: Tenant) -> None:
                 uow, ctx, ContactInput(phone=f"+3806612345{n:02d}", lists=[a.id])
             )
             ids.append(made.id)
-        await contacts.create_contact(uow, ctx, ContactInput(email="nophone@example.com"))
-        await contacts.create_contact(uow, ctx, ContactInput(name="Nobody"))
+        for data in (ContactInput(email="nophone@example.com"), ContactInput(name="Nobody")):
+            ids.append((await contacts.create_contact(uow, ctx, data)).id)
         return [a.id, b.id], ids
 
     list_ids, ids = tenant.unit(setup)
@@ -110,6 +131,11 @@ def test_counters_follow_every_kind_of_change(tenant: Tenant) -> None:
         # phone moves off a stopped number; phone cleared; email added to a phoneless contact
         lambda uow: contacts.update_contact(uow, ctx, ids[0], ContactInput(phone="+380661234588")),
         lambda uow: contacts.update_contact(uow, ctx, ids[1], ContactInput(phone=None)),
+        # members without a phone: joining moves no phone count, gaining and losing one does
+        lambda uow: lists.attach_contacts(uow, ctx, list_ids, ids[6:]),
+        lambda uow: contacts.update_contact(uow, ctx, ids[6], ContactInput(phone="+380661234577")),
+        lambda uow: contacts.update_contact(uow, ctx, ids[7], ContactInput(phone="+380661234500")),
+        lambda uow: contacts.update_contact(uow, ctx, ids[6], ContactInput(phone=None)),
         # stop entries released, deletes
         lambda uow: stoplist.release_phones(uow, ctx, ["+380661234599"], SMS),
         lambda uow: contacts.delete_contact(uow, ctx, ids[4]),
@@ -133,3 +159,41 @@ def test_deleting_a_list_keeps_its_contacts(tenant: Tenant) -> None:
 
     assert tenant.unit(work) == (0, 2)
     check(tenant, [])
+
+
+def test_imports_move_list_counters(tenant: Tenant) -> None:
+    """An import that gives a member its first phone (a stopped one), updates members and
+    creates new ones moves every counter of the lists involved."""
+    ctx = tenant.ctx
+
+    async def setup(uow: UnitOfWork) -> list[int]:
+        imported = await lists.create_list(uow, ctx, ListInput("Imported"))
+        other = await lists.create_list(uow, ctx, ListInput("Other"))
+        await contacts.create_contact(
+            uow, ctx, ContactInput(email="member@example.com", lists=[imported.id, other.id])
+        )
+        await stoplist.stop_phones(uow, ctx, ["+447700900001"], SMS)
+        return [imported.id, other.id]
+
+    list_ids = tenant.unit(setup)
+    check(tenant, list_ids)
+    body = b"email,phone\nmember@example.com,+447700900001\nfresh@example.com,\n,+447700900002\n"
+    job = tenant.native.post(
+        "/imports", content=body, params={"list": "Imported"},
+        headers={"content-type": "text/csv"},
+    ).json()  # fmt: skip
+    done = wait_for_job(tenant.native, f"/imports/{job['id']}")
+    assert done["counts"] == {"rows": 3, "created": 2, "updated": 1, "skipped": 0, "rejected": 0}
+    check(tenant, list_ids)
+
+    async def counts(uow: UnitOfWork) -> list[tuple[int, int, int]]:
+        found = []
+        for list_id in list_ids:
+            stored = await uow.lists.get(list_id)
+            with_phone = await uow.lists.members_with_phone(list_id)
+            found.append((stored.items, with_phone, stored.stop_list_count))
+        return found
+
+    # Imported: the member (now with a stopped phone) and both new contacts, two with phones;
+    # Other: only the member, whose phone it now counts too.
+    assert tenant.unit(counts, write=False) == [(3, 2, 1), (1, 1, 1)]

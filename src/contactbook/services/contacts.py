@@ -74,10 +74,10 @@ async def find_contact(
         key = normalise_phone(key, ctx.default_region).e164
     elif column == "email":
         key = key.lower()
-    contact_id = await uow.contacts.find_id(column, key)
-    if contact_id is None:
+    contact = await uow.contacts.find(column, key, include)
+    if contact is None:
         raise ContactNotFound(value)
-    return await uow.contacts.get(contact_id, include)
+    return contact
 
 
 async def create_contact(
@@ -247,6 +247,8 @@ async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> i
     single_list = _single_list(query.where)
     if single_list is not None and query.scope is Visibility.ALL:
         return (await uow.lists.get(single_list)).items
+    if single_list is not None and query.scope is Visibility.WITH_PHONE:
+        return await uow.lists.members_with_phone(single_list)
     return await uow.contacts.count(query)
 
 

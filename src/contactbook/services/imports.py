@@ -184,7 +184,8 @@ async def _account_deltas(bulk: BulkContactRepository, changed: Sequence[Entry])
 
 
 async def _restop(uow: UnitOfWork, bulk: BulkContactRepository, entry: Entry) -> None:
-    """An update that moved a phone moves the stop counts of the contact's lists."""
+    """An update that moved a phone moves the phone and stop counts of the contact's lists
+    (an import sets phones, never clears them)."""
     before = entry.before
     new_phone = entry.row.values.get("phone")
     if before is None or new_phone is None or new_phone == before.phone:
@@ -192,7 +193,9 @@ async def _restop(uow: UnitOfWork, bulk: BulkContactRepository, entry: Entry) ->
     was = before.phone is not None and await uow.stoplist.is_counted(before.phone)
     now = await uow.stoplist.is_counted(str(new_phone))
     assert entry.contact_id is not None
-    await bulk.shift_stop_counts(entry.contact_id, int(now) - int(was))
+    await bulk.shift_list_counts(
+        entry.contact_id, with_phone=int(before.phone is None), stopped=int(now) - int(was)
+    )
 
 
 async def _tags(

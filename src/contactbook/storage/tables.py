@@ -2,7 +2,8 @@
 
 Rules (DESIGN §6): `account_id` leads every primary key, unique constraint and index so the
 store can be distributed by account; counters (`accounts.contacts_*`, `lists.items`,
-`lists.stop_list_count`) are kept in the same transaction as the writes that move them.
+`lists.items_with_phone`, `lists.stop_list_count`) are kept in the same transaction as the
+writes that move them.
 """
 
 from __future__ import annotations
@@ -243,6 +244,7 @@ lists = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("items", BigInteger, nullable=False, server_default=text("0")),
     Column("stop_list_count", BigInteger, nullable=False, server_default=text("0")),
+    Column("items_with_phone", BigInteger, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("account_id", "id"),
     UniqueConstraint("account_id", "name_folded"),
     ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),

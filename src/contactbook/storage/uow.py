@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from contactbook.domain.context import RequestContext
 from contactbook.domain.fields import FieldDefinition
 from contactbook.storage.engine import backend_name, make_engine
+from contactbook.storage.positions import PositionIndex
 from contactbook.storage.repositories.accounts import AccountRepository
 from contactbook.storage.repositories.contacts import ContactRepository
 from contactbook.storage.repositories.events import EventRepository
@@ -73,9 +74,14 @@ class UnitOfWork:
     """Repositories over one transaction; tenant repositories are bound to `account_id`."""
 
     def __init__(
-        self, conn: AsyncConnection, account_id: int | None, catalogs: CatalogCache | None = None
+        self,
+        conn: AsyncConnection,
+        account_id: int | None,
+        catalogs: CatalogCache | None = None,
+        positions: PositionIndex | None = None,
     ) -> None:
         self.conn = conn
+        self._positions = positions
         self.account_id = account_id
         self._catalogs = catalogs if catalogs is not None else CatalogCache(0)
         self._catalog: dict[int, FieldDefinition] | None = None
@@ -95,7 +101,7 @@ class UnitOfWork:
 
     @cached_property
     def contacts(self) -> ContactRepository:
-        return ContactRepository(self.conn, self._tenant(), self.field_catalog)
+        return ContactRepository(self.conn, self._tenant(), self.field_catalog, self._positions)
 
     @cached_property
     def lists(self) -> ListRepository:
@@ -154,6 +160,7 @@ class Database:
         self._prepared: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self.backend = backend_name(url)
         self.engine: AsyncEngine = make_engine(url, pool_size=pool_size, echo=echo)
+        self.positions = PositionIndex(self.engine)
         # Reads run without a transaction on PostgreSQL (each is one statement): no BEGIN and
         # COMMIT round trips. Same pool; the option is set as a connection is handed out.
         self._reader = (
@@ -172,13 +179,13 @@ class Database:
         account_id = ctx.account_id if ctx is not None else None
         if self.backend == "postgresql" and not write:
             async with self._reader.connect() as conn:
-                yield UnitOfWork(conn, account_id, self.catalogs)
+                yield UnitOfWork(conn, account_id, self.catalogs, self.positions)
             return
         async with self._writer(write), self.engine.connect() as conn:
             if self.backend == "sqlite" and write:
                 conn = await conn.execution_options(sqlite_immediate=True)
             async with conn.begin():
-                yield UnitOfWork(conn, account_id, self.catalogs)
+                yield UnitOfWork(conn, account_id, self.catalogs, self.positions)
                 if write and account_id is not None:
                     # Last, so the account row is locked only while committing; the lock also
                     # orders the bumps by commit, which is what cached reads validate against.

@@ -203,8 +203,10 @@ class BulkContactRepository:
             for table in ("contacts", "list_members", "contact_tags"):
                 await self.conn.exec_driver_sql(f"ANALYZE {table}")
 
-    async def shift_stop_counts(self, contact_id: int, delta: int) -> None:
-        await self._lists.shift_stop_count_of_contact(contact_id, delta)
+    async def shift_list_counts(self, contact_id: int, *, with_phone: int, stopped: int) -> None:
+        await self._lists.shift_counts_of_contact(
+            contact_id, with_phone=with_phone, stopped=stopped
+        )
 
     # --- relations and counters ---------------------------------------------------------------
 
@@ -277,29 +279,40 @@ class BulkContactRepository:
             ]
             for begin in range(0, len(rows_), 5000):
                 await self.conn.execute(list_members.insert(), rows_[begin : begin + 5000])
-        stopped = await self._stopped(sorted({cid for _, cid in new}))
+        phoned, stopped = await self._phone_flags(sorted({cid for _, cid in new}))
         items: Counter[int] = Counter(lid for lid, _ in new)
+        with_phone: Counter[int] = Counter(lid for lid, cid in new if cid in phoned)
         stops: Counter[int] = Counter(lid for lid, cid in new if cid in stopped)
         await self.conn.execute(
             update(lists)
             .where(lists.c.account_id == self.account_id, lists.c.id == bindparam("l_id"))
             .values(
                 items=lists.c["items"] + bindparam("l_items"),
+                items_with_phone=lists.c.items_with_phone + bindparam("l_phones"),
                 stop_list_count=lists.c.stop_list_count + bindparam("l_stops"),
             ),
-            [{"l_id": lid, "l_items": n, "l_stops": stops[lid]} for lid, n in items.items()],
+            [
+                {"l_id": lid, "l_items": n, "l_phones": with_phone[lid], "l_stops": stops[lid]}
+                for lid, n in items.items()
+            ],
         )
 
-    async def _stopped(self, contact_ids: Sequence[int]) -> set[int]:
-        """Which of the contacts have a phone stopped on SMS or Viber."""
+    async def _phone_flags(self, contact_ids: Sequence[int]) -> tuple[set[int], set[int]]:
+        """Of the contacts: those with a phone, and those whose phone is stopped on SMS or
+        Viber."""
         rows = await self.conn.execute(
-            select(contacts.c.id).where(
+            select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
                 contacts.c.account_id == self.account_id,
                 one_of(self.conn, contacts.c.id, contact_ids),
-                stop_counted(contacts.c.account_id, contacts.c.phone),
+                contacts.c.phone.is_not(None),
             )
         )
-        return {row[0] for row in rows}
+        phoned, stopped = set(), set()
+        for contact_id, is_stopped in rows:
+            phoned.add(contact_id)
+            if is_stopped:
+                stopped.add(contact_id)
+        return phoned, stopped
 
     async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
         await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)

@@ -6,15 +6,29 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, delete, func, insert, literal, or_, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Select,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.util import ClauseAdapter
 
 from contactbook.domain.contacts import Contact, CustomValue
 from contactbook.domain.errors import ContactNotFound, DuplicateContact, PreconditionFailed
 from contactbook.domain.fields import FieldDefinition, FieldScope
-from contactbook.domain.queries import ContactQuery
+from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
 from contactbook.storage.ids import next_id
+from contactbook.storage.positions import MIN_OFFSET, PositionIndex
 from contactbook.storage.repositories.contact_query import QueryCompiler
 from contactbook.storage.repositories.contact_relations import (
     parse_inboxes,
@@ -52,11 +66,26 @@ def _flags(phone: object, email: object, external_id: object) -> tuple[int, int]
     return has_phone, int(bool(has_phone or email is not None or external_id is not None))
 
 
+# Filtered pages by id (see `_filtered_ids`): rows walked in id order before turning to the
+# filter's indexes, and the deepest page position served that way.
+_HEAD = 10_000
+_HEAD_PAGE_REACH = 2_000
+_MAX_ID = 2**63 - 1
+_BY_ID = ((), (SortKey("id"),), (SortKey("id", descending=True),))
+
+
 class ContactRepository:
     """The account's contacts."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        conn: AsyncConnection,
+        account_id: int,
+        catalog: Catalog,
+        positions: PositionIndex | None = None,
+    ) -> None:
         self.conn = conn
+        self._positions = positions
         self.account_id = account_id
         self._catalog = catalog
         self._dialect = conn.dialect.name
@@ -99,6 +128,21 @@ class ContactRepository:
             )
         )
         return {row[0] for row in rows}
+
+    async def find(
+        self, column: str, value: str, include: frozenset[str] = DEFAULT_INCLUDE
+    ) -> Contact | None:
+        """The contact whose unique `column` (phone, email, external_id) is `value`, with its
+        relations, in one statement."""
+        rows = (
+            await self.conn.execute(
+                select(contacts, *relation_columns(self._dialect, include)).where(
+                    contacts.c.account_id == self.account_id, contacts.c[column] == value
+                )
+            )
+        ).all()
+        found = await self._hydrate(rows, include)
+        return found[0] if found else None
 
     async def find_id(self, column: str, value: str) -> int | None:
         """The id of the contact whose unique `column` (phone, email, external_id) is `value`."""
@@ -147,28 +191,33 @@ class ContactRepository:
         order = self._compiler.order_by(query.sort)
         # Deferred join: pick the page's ids first (narrow rows, index order), then read those
         # rows with their relations; the relations' subqueries never run for skipped rows.
-        chosen = (
-            select(contacts.c.id)
-            .where(*where)
-            .order_by(*order)
-            .limit(query.limit + (1 if query.probe_next else 0))
-        )
-        if query.after is None and query.offset:
-            chosen = chosen.offset(query.offset)
-        page_ids = chosen.subquery("page")
+        wanted = query.limit + (1 if query.probe_next else 0)
         extra = relation_columns(self._dialect, query.include)
         if account_totals:
             extra.append(self._totals_column())
-        statement = (
-            select(contacts, *extra)
-            .select_from(
-                contacts.join(
-                    page_ids,
-                    (contacts.c.account_id == self.account_id) & (contacts.c.id == page_ids.c.id),
-                )
+        if self._head_first(query, wanted):
+            ids = await self._filtered_ids(query, where, wanted)
+            statement = (
+                select(contacts, *extra)
+                .where(contacts.c.account_id == self.account_id, contacts.c.id.in_(ids))
+                .order_by(*order)
             )
-            .order_by(*order)
-        )
+        else:
+            chosen = select(contacts.c.id).where(*where).order_by(*order).limit(wanted)
+            if query.after is None and query.offset:
+                chosen = await self._skip(chosen, query, where)
+            page_ids = chosen.subquery("page")
+            statement = (
+                select(contacts, *extra)
+                .select_from(
+                    contacts.join(
+                        page_ids,
+                        (contacts.c.account_id == self.account_id)
+                        & (contacts.c.id == page_ids.c.id),
+                    )
+                )
+                .order_by(*order)
+            )
         rows = (await self.conn.execute(statement)).all()
         more = len(rows) > query.limit
         totals = None
@@ -176,6 +225,92 @@ class ContactRepository:
             # An empty page carries no row to read the counters from.
             totals = _totals(rows[0].acct_totals) if rows else await self._account_totals()
         return await self._hydrate(rows[: query.limit], query.include), more, totals
+
+    def _head_first(self, query: ContactQuery, wanted: int) -> bool:
+        """Whether a filtered page by id takes the two-step path of `_filtered_ids`."""
+        return (
+            self._dialect == "postgresql"
+            and query.where is not None
+            and query.sort in _BY_ID
+            and query.offset + wanted <= _HEAD_PAGE_REACH
+        )
+
+    async def _filtered_ids(
+        self, query: ContactQuery, where: list[ColumnElement[bool]], wanted: int
+    ) -> list[int]:
+        """The ids of a filtered page by id, in two bounded steps.
+
+        Asked for the first rows matching a filter in id order, PostgreSQL either walks the
+        primary key testing each row (instant when matches are common, a scan of the whole
+        account when they are rare) or gathers every match through the filter's indexes and
+        sorts them (the reverse). Its row estimates for substring patterns and JSON values are
+        too rough to choose well, and a wrong guess costs seconds. So the choice is made here:
+        first test the `_HEAD` rows next in id order (a LIMIT subquery, which the planner
+        cannot turn into anything but that walk, stopping as soon as the page is full); only
+        if the page is still short, gather the matches beyond them through the filter's own
+        indexes (ordering by `id + 0` keeps the planner off the walk). Each step is slow only
+        in the case the other one serves.
+        """
+        descending = bool(query.sort) and query.sort[0].descending
+        by_id = contacts.c.id.desc() if descending else contacts.c.id.asc()
+        span = [contacts.c.account_id == self.account_id]
+        if query.after is not None:
+            span.append(self._compiler.after(query.sort, query.after))
+        reach = query.offset + wanted
+        window = select(contacts).where(*span).order_by(by_id).limit(_HEAD).subquery("head")
+        adapt = ClauseAdapter(window).traverse
+        head = (
+            select(window.c.id)
+            .where(*(adapt(clause) for clause in where))
+            .order_by(window.c.id.desc() if descending else window.c.id.asc())
+            .limit(reach)
+        )
+        ids = [row[0] for row in await self.conn.execute(head)]
+        if len(ids) < reach:
+            edge = (
+                select(contacts.c.id).where(*span).order_by(by_id)
+                .offset(_HEAD - 1).limit(1).scalar_subquery()
+            )  # fmt: skip
+            beyond = contacts.c.id < edge if descending else contacts.c.id > edge
+            gather = (contacts.c.id + 0).desc() if descending else (contacts.c.id + 0).asc()
+            tail = select(contacts.c.id).where(*where, beyond).order_by(gather)
+            ids += [row[0] for row in await self.conn.execute(tail.limit(reach - len(ids)))]
+        return ids[query.offset : reach]
+
+    async def _skip(
+        self, chosen: Select[Any], query: ContactQuery, where: list[ColumnElement[bool]]
+    ) -> Select[Any]:
+        """Apply the query's offset, from a checkpoint when one is current (see positions)."""
+        key = self._position_key(query)
+        if key is None or self._positions is None or query.offset < MIN_OFFSET:
+            return chosen.offset(query.offset)
+        version = await self._data_version()
+        found = self._positions.lookup(key, version, query.offset)
+        if found is None:
+            self._positions.refresh(key, self.account_id, where)
+            return chosen.offset(query.offset)
+        start, skip = found
+        return chosen.where(contacts.c.id >= start).offset(skip)
+
+    def _position_key(self, query: ContactQuery) -> tuple[Any, ...] | None:
+        """The listing's checkpoint key, for the listings checkpoints serve: by id, over a
+        whole scope or one list."""
+        if query.sort not in ((), (SortKey("id"),)):
+            return None
+        if query.where is None:
+            return (self.account_id, query.scope, None)
+        cond = query.where
+        if isinstance(cond, Condition) and cond.target == "lists" and cond.op in (Op.EQ, Op.IN):
+            values = cond.value if isinstance(cond.value, list | tuple) else (cond.value,)
+            if len(values) == 1:
+                return (self.account_id, query.scope, int(str(values[0])))
+        return None
+
+    async def _data_version(self) -> int:
+        row = await self.conn.execute(
+            select(accounts.c.data_version).where(accounts.c.id == self.account_id)
+        )
+        return int(row.scalar_one())
 
     def _totals_column(self) -> Any:
         parts = (accounts.c.contacts_total, accounts.c.contacts_with_phone,
@@ -396,10 +531,15 @@ class ContactRepository:
         return int(gone[0])
 
     async def _rephone(self, contact_id: int, old: object, new: object) -> None:
-        """The phone changed: the lists holding the contact may gain or lose a stopped member."""
+        """The phone changed: the lists holding the contact may gain or lose a member with a
+        phone, or a stopped member."""
         was = await self._counted(old)
         now = await self._counted(new)
-        await self._lists.shift_stop_count_of_contact(contact_id, int(now) - int(was))
+        await self._lists.shift_counts_of_contact(
+            contact_id,
+            with_phone=int(new is not None) - int(old is not None),
+            stopped=int(now) - int(was),
+        )
 
     async def _counted(self, phone: object) -> bool:
         if phone is None:

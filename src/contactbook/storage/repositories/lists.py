@@ -1,8 +1,9 @@
 """Lists, their members, and the two counters every list keeps.
 
 `items` is the number of members; `stop_list_count` the number of members whose phone is on the
-stop list for SMS or Viber. Both move here, in the statement batch that moves membership, phones
-or stop entries, never by counting on read.
+stop list for SMS or Viber; `items_with_phone` the number of members with a phone (the total of a
+group's contacts as phone-only APIs list them). All three move here, in the statement batch that
+moves membership, phones or stop entries, never by counting on read.
 """
 
 from __future__ import annotations
@@ -327,40 +328,61 @@ class ListRepository:
         return {(row[0], row[1]) for row in rows}
 
     async def _move_counters(self, pairs: Sequence[tuple[int, int]], sign: int) -> None:
-        stopped = await self._stopped_contacts({cid for _, cid in pairs})
+        phoned, stopped = await self._phone_flags({cid for _, cid in pairs})
         items: Counter[int] = Counter()
+        with_phone: Counter[int] = Counter()
         stops: Counter[int] = Counter()
         for lid, cid in pairs:
             items[lid] += 1
-            if cid in stopped:
-                stops[lid] += 1
+            with_phone[lid] += cid in phoned
+            stops[lid] += cid in stopped
         for lid, count in items.items():
             await self.conn.execute(
                 update(lists)
                 .where(lists.c.account_id == self.account_id, lists.c.id == lid)
                 .values(
                     items=lists.c["items"] + sign * count,
+                    items_with_phone=lists.c.items_with_phone + sign * with_phone[lid],
                     stop_list_count=lists.c.stop_list_count + sign * stops[lid],
                 )
             )
 
-    async def _stopped_contacts(self, contact_ids: set[int]) -> set[int]:
+    async def _phone_flags(self, contact_ids: set[int]) -> tuple[set[int], set[int]]:
+        """Of `contact_ids`: those with a phone, and those whose phone is counted as stopped."""
         if not contact_ids:
-            return set()
+            return set(), set()
         rows = await self.conn.execute(
-            select(contacts.c.id).where(
+            select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
                 contacts.c.account_id == self.account_id,
                 contacts.c.id.in_(sorted(contact_ids)),
-                stop_counted(contacts.c.account_id, contacts.c.phone),
+                contacts.c.phone.is_not(None),
             )
         )
-        return {row[0] for row in rows}
+        phoned, stopped = set(), set()
+        for contact_id, is_stopped in rows:
+            phoned.add(contact_id)
+            if is_stopped:
+                stopped.add(contact_id)
+        return phoned, stopped
+
+    async def members_with_phone(self, list_id: int) -> int:
+        """How many of the list's members have a phone (a maintained counter); a list that
+        does not exist has none."""
+        row = await self.conn.execute(
+            select(lists.c.items_with_phone).where(
+                lists.c.account_id == self.account_id, lists.c.id == list_id
+            )
+        )
+        return int(row.scalar_one_or_none() or 0)
 
     # --- counter upkeep for changes made elsewhere ---------------------------------------------
 
-    async def shift_stop_count_of_contact(self, contact_id: int, delta: int) -> None:
-        """The contact's phone moved on or off the counted stop list."""
-        if delta == 0:
+    async def shift_counts_of_contact(
+        self, contact_id: int, *, with_phone: int = 0, stopped: int = 0
+    ) -> None:
+        """The contact gained or lost a phone (`with_phone` ±1), or its phone moved on or off
+        the counted stop list (`stopped` ±1): every list holding it moves with it."""
+        if with_phone == 0 and stopped == 0:
             return
         await self.conn.execute(
             update(lists)
@@ -373,7 +395,10 @@ class ListRepository:
                     )
                 ),
             )
-            .values(stop_list_count=lists.c.stop_list_count + delta)
+            .values(
+                items_with_phone=lists.c.items_with_phone + with_phone,
+                stop_list_count=lists.c.stop_list_count + stopped,
+            )
         )
 
     async def shift_stop_count_of_phones(self, phones: Sequence[str], delta: int) -> None:
@@ -410,6 +435,7 @@ class ListRepository:
             select(
                 list_members.c.list_id,
                 func.count().label("n"),
+                func.count(contacts.c.phone).label("p"),
                 func.sum(case((counted, 1), else_=0)).label("s"),
             )
             .select_from(
@@ -433,6 +459,7 @@ class ListRepository:
             .where(lists.c.account_id == self.account_id, lists.c.id == per_list.c.list_id)
             .values(
                 items=lists.c["items"] - per_list.c.n,
+                items_with_phone=lists.c.items_with_phone - per_list.c.p,
                 stop_list_count=lists.c.stop_list_count - per_list.c.s,
             )
         )

@@ -101,14 +101,20 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
 
 
 @router.post("/{account_id}/contacts/filter")
-async def contacts_filter(ctx: Ctx, rt: Rt, params: Params) -> Response:
+async def contacts_filter(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Resolved contacts matching Chatwoot filter conditions."""
-    async with rt.db.unit(ctx, write=False) as uow:
-        definitions = {d.key: d for d in await fields.list_fields(uow, ctx)}
-        where = filter_expr(params.get("payload"), definitions, utcnow().date())
-        query = _query(params, Scope.RESOLVED, where, with_total=True)
-        found = await contacts.list_contacts(uow, ctx, query)
-    return _page(params, found.items, found.total or 0)
+
+    async def render() -> Response:
+        async with rt.db.unit(ctx, write=False) as uow:
+            definitions = {d.key: d for d in await fields.list_fields(uow, ctx)}
+            where = filter_expr(params.get("payload"), definitions, utcnow().date())
+            query = _query(params, Scope.RESOLVED, where, with_total=True)
+            found = await contacts.list_contacts(uow, ctx, query)
+        return _page(params, found.items, found.total or 0)
+
+    return await rt.responses.respond(
+        request, ctx, render, vary=(await request.body(), utcnow().date())
+    )
 
 
 @router.get("/{account_id}/contacts/active", dependencies=[Depends(caller)])

@@ -56,11 +56,14 @@ async def customers_list(
 
 
 @router.post("/customers/search")
-async def customers_search(body: SearchIn, ctx: Ctx, rt: Rt) -> Response:
-    query = contact_query(search_paging(body), search_filter(body, ctx.default_region))
-    async with rt.db.unit(ctx, write=False) as uow:
-        page = await contacts.list_contacts(uow, ctx, query)
-    return _page([customer_out(c) for c in page.items], page.total)
+async def customers_search(request: Request, body: SearchIn, ctx: Ctx, rt: Rt) -> Response:
+    async def render() -> Response:
+        query = contact_query(search_paging(body), search_filter(body, ctx.default_region))
+        async with rt.db.unit(ctx, write=False) as uow:
+            page = await contacts.list_contacts(uow, ctx, query)
+        return _page([customer_out(c) for c in page.items], page.total)
+
+    return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
 @router.put("/customers/batch")
