@@ -3,6 +3,7 @@ own paths with its own error envelope."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -38,6 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        # What exists by now (modules, phone-number metadata, routes, schemas) lives as long as
+        # the process. Frozen, it is no longer walked by the collector's full passes, which
+        # otherwise stall every request in flight: measured as 30-70 ms at the p99 of a
+        # lookup under 4 concurrent callers, 7 ms once frozen.
+        gc.collect()
+        gc.freeze()
         yield
         await worker.stop()
         await runtime.db.dispose()
