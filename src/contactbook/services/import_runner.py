@@ -143,6 +143,11 @@ async def run_import(
                     )
                     if on_batch is not None:
                         await on_batch(uow, progress)
+                    # Before the commit: a stop after it must not lose the batch's refused
+                    # rows (a resume starts after it). A stop before it leaves rows past the
+                    # committed line, which a resume drops and writes again.
+                    if errors is not None:
+                        errors.write(batch_errors)
                 break
             except RowsRaced:
                 if attempt == RACE_RETRIES - 1:
@@ -152,8 +157,6 @@ async def run_import(
         if batches_done & (batches_done - 1) == 0:  # after batches 1, 2, 4, 8, …
             async with units() as uow:
                 await refresh_statistics(uow, ctx)
-        if errors is not None:
-            errors.write(batch_errors)
         if on_progress is not None:
             on_progress(progress)
     totals.seconds = time.perf_counter() - started
