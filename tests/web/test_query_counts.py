@@ -188,4 +188,6 @@ def test_listing_statements_do_not_grow_with_the_page(
                                                   else size), name  # fmt: skip
     # (A short page may take one more step to find out that nothing follows it.)
     assert counts[LARGE] <= counts[SMALL], f"{name}: {counts} statements for {SMALL}/{LARGE}"
-    assert counts[LARGE] <= MOST, f"{name}: {counts[LARGE]} statements for one page: {counter.statements}"
+    assert counts[LARGE] <= MOST, (
+        f"{name}: {counts[LARGE]} statements for one page: {counter.statements}"
+    )
