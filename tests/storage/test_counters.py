@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from contactbook.domain.contacts import ContactInput
 from contactbook.domain.lists import ListInput
@@ -21,54 +21,32 @@ RCS = frozenset({Channel.RCS})
 
 async def _true_counts(uow: UnitOfWork, list_id: int) -> tuple[int, int, int]:
     """(members, members whose phone is stopped on SMS or Viber, members with a phone), counted
-    the slow way."""
+    the slow way: one pass over the list's members, their contacts and stop entries."""
     account = uow.account_id
+    stopped = stop_table.c.sms | stop_table.c.viber
     members = (
-        await uow.conn.execute(
-            select(func.count()).where(
-                list_members.c.account_id == account, list_members.c.list_id == list_id
-            )
+        list_members.join(
+            contacts_table,
+            (contacts_table.c.account_id == list_members.c.account_id)
+            & (contacts_table.c.id == list_members.c.contact_id),
+        ).outerjoin(
+            stop_table,
+            (stop_table.c.account_id == contacts_table.c.account_id)
+            & (stop_table.c.phone == contacts_table.c.phone),
         )
-    ).scalar_one()
-    stopped = (
+    )  # fmt: skip
+    row = (
         await uow.conn.execute(
-            select(func.count())
-            .select_from(
-                list_members.join(
-                    contacts_table,
-                    (contacts_table.c.account_id == list_members.c.account_id)
-                    & (contacts_table.c.id == list_members.c.contact_id),
-                ).join(
-                    stop_table,
-                    (stop_table.c.account_id == contacts_table.c.account_id)
-                    & (stop_table.c.phone == contacts_table.c.phone),
-                )
+            select(
+                func.count(),
+                func.sum(case((stopped, 1), else_=0)),
+                func.count(contacts_table.c.phone),
             )
-            .where(
-                list_members.c.account_id == account,
-                list_members.c.list_id == list_id,
-                stop_table.c.sms | stop_table.c.viber,
-            )
+            .select_from(members)
+            .where(list_members.c.account_id == account, list_members.c.list_id == list_id)
         )
-    ).scalar_one()
-    with_phone = (
-        await uow.conn.execute(
-            select(func.count())
-            .select_from(
-                list_members.join(
-                    contacts_table,
-                    (contacts_table.c.account_id == list_members.c.account_id)
-                    & (contacts_table.c.id == list_members.c.contact_id),
-                )
-            )
-            .where(
-                list_members.c.account_id == account,
-                list_members.c.list_id == list_id,
-                contacts_table.c.phone.is_not(None),
-            )
-        )
-    ).scalar_one()
-    return int(members), int(stopped), int(with_phone)
+    ).one()
+    return int(row[0]), int(row[1] or 0), int(row[2])
 
 
 def check(tenant: Tenant, list_ids: list[int]) -> None:

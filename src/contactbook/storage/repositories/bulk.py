@@ -20,7 +20,7 @@ from contactbook.domain.imports import Existing
 from contactbook.storage.dialect import insert_ignore, one_of
 from contactbook.storage.ids import next_ids
 from contactbook.storage.repositories.contacts import WRITABLE, move_account_counters
-from contactbook.storage.repositories.lists import ListRepository, stop_counted
+from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.tables import contact_tags, contacts, list_members, lists
 
 _JSON_COLUMNS = ("device", "additional_attributes", "custom")
@@ -279,7 +279,7 @@ class BulkContactRepository:
             ]
             for begin in range(0, len(rows_), 5000):
                 await self.conn.execute(list_members.insert(), rows_[begin : begin + 5000])
-        phoned, stopped = await self._phone_flags(sorted({cid for _, cid in new}))
+        phoned, stopped = await self._lists.phone_flags(cid for _, cid in new)
         items: Counter[int] = Counter(lid for lid, _ in new)
         with_phone: Counter[int] = Counter(lid for lid, cid in new if cid in phoned)
         stops: Counter[int] = Counter(lid for lid, cid in new if cid in stopped)
@@ -296,23 +296,6 @@ class BulkContactRepository:
                 for lid, n in items.items()
             ],
         )
-
-    async def _phone_flags(self, contact_ids: Sequence[int]) -> tuple[set[int], set[int]]:
-        """Of the contacts: those with a phone, and those whose phone is stopped on SMS or
-        Viber."""
-        rows = await self.conn.execute(
-            select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
-                contacts.c.account_id == self.account_id,
-                one_of(self.conn, contacts.c.id, contact_ids),
-                contacts.c.phone.is_not(None),
-            )
-        )
-        phoned, stopped = set(), set()
-        for contact_id, is_stopped in rows:
-            phoned.add(contact_id)
-            if is_stopped:
-                stopped.add(contact_id)
-        return phoned, stopped
 
     async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
         await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)

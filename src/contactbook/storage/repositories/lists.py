@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contactbook.domain.errors import DuplicateList, ListNotFound
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import Condition, Op
+from contactbook.storage.dialect import one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.repositories._errors import violated
 from contactbook.storage.tables import contacts, list_members, lists, stoplist
@@ -328,7 +329,7 @@ class ListRepository:
         return {(row[0], row[1]) for row in rows}
 
     async def _move_counters(self, pairs: Sequence[tuple[int, int]], sign: int) -> None:
-        phoned, stopped = await self._phone_flags({cid for _, cid in pairs})
+        phoned, stopped = await self.phone_flags(cid for _, cid in pairs)
         items: Counter[int] = Counter()
         with_phone: Counter[int] = Counter()
         stops: Counter[int] = Counter()
@@ -347,14 +348,16 @@ class ListRepository:
                 )
             )
 
-    async def _phone_flags(self, contact_ids: set[int]) -> tuple[set[int], set[int]]:
-        """Of `contact_ids`: those with a phone, and those whose phone is counted as stopped."""
-        if not contact_ids:
+    async def phone_flags(self, contact_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+        """Of `contact_ids`: those with a phone, and those whose phone is counted as stopped
+        (on SMS or Viber)."""
+        wanted = sorted(set(contact_ids))
+        if not wanted:
             return set(), set()
         rows = await self.conn.execute(
             select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
                 contacts.c.account_id == self.account_id,
-                contacts.c.id.in_(sorted(contact_ids)),
+                one_of(self.conn, contacts.c.id, wanted),
                 contacts.c.phone.is_not(None),
             )
         )
