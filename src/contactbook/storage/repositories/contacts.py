@@ -70,7 +70,6 @@ def _flags(phone: object, email: object, external_id: object) -> tuple[int, int]
 # filter's indexes, and the deepest page position served that way.
 _HEAD = 10_000
 _HEAD_PAGE_REACH = 2_000
-_MAX_ID = 2**63 - 1
 _BY_ID = ((), (SortKey("id"),), (SortKey("id", descending=True),))
 
 
