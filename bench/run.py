@@ -429,7 +429,7 @@ def measure(
     cores (what separates a slow call from a saturated machine)."""
     # Warm up first: the processes' statement caches, the offset checkpoints a deep page
     # builds in the background, the pages the call reads.
-    run_wrk(server, scenario, 2, args.connections)
+    run_wrk(server, scenario, max(1, seconds // 5), args.connections)
     busy = run_wrk(server, scenario, seconds, args.connections)
     light = run_wrk(server, scenario, seconds, args.light_connections)
     alone = run_wrk(server, scenario, seconds, 1) if solo else None
@@ -465,7 +465,7 @@ def check_responses(server: Server, scenario: Scenario) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 contacts, 5 s a call")
+    parser.add_argument("--quick", action="store_true", help="100,000 contacts, 2 s a measurement")
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seconds", type=int, default=None, help="wrk duration per call")
@@ -476,7 +476,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     rows = args.rows or (100_000 if args.quick else 1_000_000)
-    seconds = args.seconds or (3 if args.quick else 10)
+    seconds = args.seconds or (2 if args.quick else 10)
     started = time.monotonic()
     url = fresh_postgres(args.pg_url, "contactbook_bench")
     asyncio.run(migrate(url))
