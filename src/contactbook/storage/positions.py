@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contactbook.storage.tables import accounts, contacts
+from contactbook.storage.repositories.accounts import AccountRepository
+from contactbook.storage.tables import contacts
 
 log = logging.getLogger("contactbook.positions")
 
@@ -69,6 +70,12 @@ class PositionIndex:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def close(self) -> None:
+        """Stop the builds under way (before the engine they use is disposed)."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
     async def _build(
         self, key: tuple[Any, ...], account_id: int, where: list[ColumnElement[bool]]
     ) -> None:
@@ -81,13 +88,12 @@ class PositionIndex:
             marks = (
                 select(numbered.c.id).where((numbered.c.n - 1) % STEP == 0).order_by(numbered.c.id)
             )
-            version_of = select(accounts.c.data_version).where(accounts.c.id == account_id)
             async with self.engine.connect() as conn:
                 if conn.dialect.name == "postgresql":
                     # One snapshot for the version and the positions.
                     conn = await conn.execution_options(isolation_level="REPEATABLE READ")
                 async with conn.begin():
-                    version = (await conn.execute(version_of)).scalar_one()
+                    version = await AccountRepository(conn).data_version(account_id)
                     ids = tuple(row[0] for row in await conn.execute(marks))
             if ids:
                 self._entries[key] = Checkpoints(int(version), ids)

@@ -228,4 +228,5 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        await self.positions.close()
         await self.engine.dispose()

@@ -29,6 +29,7 @@ from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
 from contactbook.storage.ids import next_id
 from contactbook.storage.positions import MIN_OFFSET, PositionIndex
+from contactbook.storage.repositories.accounts import AccountRepository
 from contactbook.storage.repositories.contact_query import QueryCompiler
 from contactbook.storage.repositories.contact_relations import (
     parse_inboxes,
@@ -142,16 +143,6 @@ class ContactRepository:
         ).all()
         found = await self._hydrate(rows, include)
         return found[0] if found else None
-
-    async def find_id(self, column: str, value: str) -> int | None:
-        """The id of the contact whose unique `column` (phone, email, external_id) is `value`."""
-        row = await self.conn.execute(
-            select(contacts.c.id).where(
-                contacts.c.account_id == self.account_id, contacts.c[column] == value
-            )
-        )
-        first = row.first()
-        return None if first is None else int(first[0])
 
     async def conflicts(
         self, values: Mapping[str, object], exclude_id: int | None = None
@@ -306,10 +297,7 @@ class ContactRepository:
         return None
 
     async def _data_version(self) -> int:
-        row = await self.conn.execute(
-            select(accounts.c.data_version).where(accounts.c.id == self.account_id)
-        )
-        return int(row.scalar_one())
+        return await AccountRepository(self.conn).data_version(self.account_id)
 
     def _totals_column(self) -> Any:
         parts = (accounts.c.contacts_total, accounts.c.contacts_with_phone,
