@@ -216,3 +216,23 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__("Too many requests.", retry_after=retry_after)
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class Busy(DomainError):
+    """Concurrent writes kept colliding with this one; nothing was changed. Retry shortly.
+
+    Raised for a deadlock or a serialisation failure the store detected (the transaction was
+    rolled back). The edge retries the whole unit of work a few times before a caller sees it.
+    """
+
+    code = "busy"
+
+    def __init__(self, message: str | None = None, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            message or "The store is busy with concurrent changes; nothing changed. Retry.",
+            retry_after=retry_after,
+        )

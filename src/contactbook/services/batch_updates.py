@@ -8,7 +8,7 @@ from dataclasses import replace
 from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import DuplicateContact, InvalidInput, ProblemCode
-from contactbook.services.contacts import update_contact
+from contactbook.services.contacts import given_phones, update_contact
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
 
@@ -37,6 +37,10 @@ async def update_contacts(
             f"At most {MAX_BATCH} changes in one batch.",
             len(changes),
         )
+    # The lock order, for the whole batch up front: the buckets of every phone given, then
+    # every contact in ascending id (taking them item by item could deadlock two batches).
+    await uow.hold_phones(given_phones(ctx, [data for _, data in changes]))
+    await uow.contacts.lock([contact_id for contact_id, _ in changes])
     for index, (contact_id, data) in enumerate(changes):
         try:
             await update_contact(uow, ctx, contact_id, data, include=frozenset())

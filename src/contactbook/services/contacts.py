@@ -93,7 +93,9 @@ async def create_contact(
     Raises: InvalidInput (every problem at once, each naming its field), DuplicateContact.
     """
     ctx.require(Scope.WRITE)
-    prepared = await _prepare(uow, ctx, data, None, define_missing_fields)
+    plain = _Plain(data, ctx)
+    await uow.hold_phones([plain.phone])
+    prepared = await _prepare(uow, ctx, data, None, define_missing_fields, plain)
     conflicts = await uow.contacts.conflicts(prepared.values)
     if conflicts:
         raise DuplicateContact(list(conflicts), next(iter(conflicts.values())))
@@ -120,15 +122,19 @@ async def update_contact(
 ) -> Contact:
     """Change the attributes given in `data`; explicit None clears.
 
-    For a full replace (PUT) the caller gives every attribute its API can represent.
+    For a full replace (PUT) the caller gives every attribute its API can represent. The
+    contact is locked before it is read, so merges (custom values, additional attributes,
+    tags, lists) build on the last committed state and concurrent changes are never lost.
 
     Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
     """
     ctx.require(Scope.WRITE)
-    current = await uow.contacts.get(contact_id, frozenset({"lists", "tags"}))
+    plain = _Plain(data, ctx)
+    await uow.hold_phones([plain.phone])
+    current = await uow.contacts.get(contact_id, frozenset(), lock=True)
     if expected_version is not None and expected_version != current.version:
         raise PreconditionFailed(current.version)
-    prepared = await _prepare(uow, ctx, data, current, define_missing_fields)
+    prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
     conflicts = await uow.contacts.conflicts(prepared.values, exclude_id=contact_id)
     if conflicts:
         raise DuplicateContact(list(conflicts), next(iter(conflicts.values())))
@@ -152,7 +158,7 @@ async def delete_contact(
     """Raises: ContactNotFound, PreconditionFailed."""
     ctx.require(Scope.WRITE)
     if expected_version is not None:
-        current = await uow.contacts.get(contact_id, frozenset())
+        current = await uow.contacts.get(contact_id, frozenset(), lock=True)
         if current.version != expected_version:
             raise PreconditionFailed(current.version)
     if not await uow.contacts.delete_ids([contact_id]):
@@ -269,6 +275,29 @@ def _single_list(node: Expr) -> int | None:
 # --- preparing input --------------------------------------------------------------------------
 
 
+def given_phones(ctx: RequestContext, inputs: Sequence[ContactInput]) -> list[str | None]:
+    """The phones the inputs would give their contacts, normalised (invalid ones left out:
+    they are reported when each input is cleaned)."""
+    return [_Plain(data, ctx).phone for data in inputs]
+
+
+class _Plain:
+    """The plain fields of an input, cleaned once: the phone is needed before the contact is
+    locked (its bucket comes first in the lock order), the rest after."""
+
+    __slots__ = ("phone", "problems", "values")
+
+    def __init__(self, data: ContactInput, ctx: RequestContext) -> None:
+        self.problems: list[Problem] = []
+        try:
+            self.values = clean_plain_fields(data, ctx.default_region)
+        except InvalidInput as exc:
+            self.values = {}
+            self.problems = list(exc.problems)
+        phone = self.values.get("phone")
+        self.phone = str(phone) if phone is not None else None
+
+
 class _Prepared:
     __slots__ = ("custom", "lists", "tags", "values")
 
@@ -285,14 +314,12 @@ async def _prepare(
     data: ContactInput,
     current: Contact | None,
     define_missing_fields: bool,
+    plain: _Plain,
 ) -> _Prepared:
     """Clean every part of `data`, gathering all problems before raising once."""
     prepared = _Prepared()
-    problems: list[Problem] = []
-    try:
-        prepared.values = clean_plain_fields(data, ctx.default_region)
-    except InvalidInput as exc:
-        problems.extend(exc.problems)
+    problems: list[Problem] = list(plain.problems)
+    prepared.values = dict(plain.values)
     if not isinstance(data.additional_attributes, Unset):
         given = dict(data.additional_attributes or {})
         replace_all = data.additional_mode == "replace" or current is None
@@ -350,7 +377,8 @@ async def _check_lists(uow: UnitOfWork, list_ids: list[int], problems: list[Prob
             )
         )
         return wanted
-    existing = await uow.lists.existing_ids(wanted)
+    # Held: a list cannot be deleted between this check and the membership written.
+    existing = await uow.lists.existing_ids(wanted, hold=True)
     problems.extend(
         Problem(f"lists.{index}", ProblemCode.UNKNOWN_LIST, f"No list {list_id}.", list_id)
         for index, list_id in enumerate(wanted)

@@ -37,7 +37,7 @@ async def record_event(
             problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
-    await uow.contacts.get(contact_id, frozenset())
+    await uow.contacts.hold(contact_id)
     return await uow.events.add(contact_id, clean, data, utcnow())
 
 

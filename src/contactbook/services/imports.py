@@ -6,12 +6,12 @@ batches leaves exactly the batches before it, and can resume after them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import DuplicateList, InvalidInput
+from contactbook.domain.errors import InvalidInput
 from contactbook.domain.fields import (
     FieldDefinition,
     FieldScope,
@@ -23,6 +23,7 @@ from contactbook.domain.imports import (
     BatchPlan,
     CleanRow,
     Entry,
+    Existing,
     ImportOptions,
     ImportSummary,
     RowError,
@@ -30,7 +31,6 @@ from contactbook.domain.imports import (
     plan_batch,
 )
 from contactbook.domain.lists import clean_list_text
-from contactbook.domain.queries import Condition, Op
 from contactbook.domain.tags import TagInput
 from contactbook.storage.repositories.bulk import BulkContactRepository
 from contactbook.storage.uow import UnitOfWork
@@ -80,21 +80,30 @@ async def define_columns(uow: UnitOfWork, columns: Iterable[str], target: Import
     by_name = {d.name.casefold(): d for d in contact_fields}
     problems = []
     now = utcnow()
+    new: dict[str, list[str]] = {}
     for column in wanted:
         found = by_key.get(column) or by_name.get(column.casefold())
-        if found is None:
-            key = column if not check_key(column) else slugify_key(column)
-            key_problems = check_key(key, column)
-            if key_problems:
-                problems.extend(key_problems)
-                continue
-            found = by_key.get(key) or await uow.fields.add(
-                FieldDefinition(
-                    id=0, key=key, name=column, type=FieldType.TEXT, created_at=now, updated_at=now
-                )
+        if found is not None:
+            target.fields_by_column[column] = found
+            continue
+        key = column if not check_key(column) else slugify_key(column)
+        key_problems = check_key(key, column)
+        if key_problems:
+            problems.extend(key_problems)
+            continue
+        new.setdefault(key, []).append(column)
+    # In key order, so two imports defining the same fields wait for each other instead of
+    # deadlocking; a field another writer defined meanwhile is taken as it is.
+    for key in sorted(new):
+        columns_of_key = new[key]
+        found = await uow.fields.add_or_get(
+            FieldDefinition(
+                id=0, key=key, name=columns_of_key[0], type=FieldType.TEXT, created_at=now,
+                updated_at=now,
             )
-            by_key[key] = found
-        target.fields_by_column[column] = found
+        )  # fmt: skip
+        for column in columns_of_key:
+            target.fields_by_column[column] = found
     uow.forget_catalog()
     if problems:
         raise InvalidInput(problems)
@@ -105,20 +114,8 @@ async def _list_by_name(uow: UnitOfWork, name: str, target: ImportTarget) -> int
         return target.lists_by_name[name]
     clean, _ = clean_list_text(name, None)
     assert clean is not None
-    items, _total = await uow.lists.page(0, 1000)
-    for item in items:
-        if item.name.casefold() == clean.casefold():
-            target.lists_by_name[name] = item.id
-            return item.id
-    try:
-        made = await uow.lists.add(clean, None, False, utcnow())
-    except DuplicateList:
-        # A list past the first 1000: look it up by name.
-        found, _ = await uow.lists.page(0, 1, [Condition("name", Op.EQ, clean)])
-        target.lists_by_name[name] = found[0].id
-        return found[0].id
-    target.lists_by_name[name] = made.id
-    return made.id
+    target.lists_by_name[name] = await uow.lists.find_or_add(clean, utcnow())
+    return target.lists_by_name[name]
 
 
 async def write_batch(
@@ -133,13 +130,17 @@ async def write_batch(
     Raises: RowsRaced when a concurrent writer took a unique value meanwhile (retry the batch).
     """
     ctx.require(Scope.WRITE)
-    bulk = BulkContactRepository(uow.conn, ctx.account_id)
-    existing = await bulk.match(
+    bulk = uow.bulk
+    # The lock order: the buckets of the phones the rows give, then the stored contacts they
+    # match (ascending id), read again once locked: the plan and the counters build on those.
+    await uow.hold_phones(str(r.values["phone"]) for r in rows if r.values.get("phone"))
+    matched = await bulk.match(
         [r.id for r in rows if r.id is not None],
         [str(r.values["phone"]) for r in rows if r.values.get("phone")],
         [str(r.values["email"]) for r in rows if r.values.get("email")],
         [str(r.values["external_id"]) for r in rows if r.values.get("external_id")],
     )
+    existing = await bulk.lock([contact.id for contact in matched])
     plan = plan_batch(rows, existing, options.on_conflict)
     await _write(uow, bulk, plan, target)
     summary = ImportSummary(
@@ -160,41 +161,49 @@ async def _write(
     ids = await bulk.insert([(e.row.values, e.row.custom) for e in new], now)
     for entry, contact_id in zip(new, ids, strict=True):
         entry.contact_id = contact_id
-    await bulk.update([(e.contact_id, e.row.values, e.row.custom) for e in changed], now)  # type: ignore[misc]
-    await _account_deltas(bulk, changed)
+    written = await bulk.update(
+        [(e.contact_id, e.row.values, e.row.custom) for e in changed],  # type: ignore[misc]
+        now,
+    )
+    _account_deltas(uow, changed, written)
     for entry in changed:
-        await _restop(uow, bulk, entry)
+        await _restop(uow, bulk, entry, written)
     await _tags(uow, bulk, new, changed)
     await _lists(uow, bulk, plan.entries, target)
 
 
-async def _account_deltas(bulk: BulkContactRepository, changed: Sequence[Entry]) -> None:
+def _account_deltas(
+    uow: UnitOfWork, changed: Sequence[Entry], written: Mapping[int, Existing]
+) -> None:
+    """The account totals move by what the update wrote against what was locked before it."""
     phones = resolved = 0
     for entry in changed:
         before = entry.before
         assert before is not None
-        values = entry.row.values
-        phone = values.get("phone", before.phone)
-        email = values.get("email", before.email)
-        external_id = values.get("external_id", before.external_id)
-        phones += int(phone is not None) - int(before.phone is not None)
+        assert entry.contact_id is not None
+        after = written[entry.contact_id]
+        phones += int(after.phone is not None) - int(before.phone is not None)
         was = before.phone or before.email or before.external_id
-        resolved += int(bool(phone or email or external_id)) - int(bool(was))
-    await bulk.move_account_counters(0, phones, resolved)
+        resolved += int(bool(after.phone or after.email or after.external_id)) - int(bool(was))
+    uow.ledger.contacts(0, phones, resolved)
 
 
-async def _restop(uow: UnitOfWork, bulk: BulkContactRepository, entry: Entry) -> None:
-    """An update that moved a phone moves the phone and stop counts of the contact's lists
-    (an import sets phones, never clears them)."""
+async def _restop(
+    uow: UnitOfWork, bulk: BulkContactRepository, entry: Entry, written: Mapping[int, Existing]
+) -> None:
+    """An update that moved a phone moves the phone and stop counts of the contact's lists."""
     before = entry.before
-    new_phone = entry.row.values.get("phone")
-    if before is None or new_phone is None or new_phone == before.phone:
+    assert before is not None
+    assert entry.contact_id is not None
+    new_phone = written[entry.contact_id].phone
+    if new_phone == before.phone:
         return
     was = before.phone is not None and await uow.stoplist.is_counted(before.phone)
-    now = await uow.stoplist.is_counted(str(new_phone))
-    assert entry.contact_id is not None
+    now = new_phone is not None and await uow.stoplist.is_counted(new_phone)
     await bulk.shift_list_counts(
-        entry.contact_id, with_phone=int(before.phone is None), stopped=int(now) - int(was)
+        entry.contact_id,
+        with_phone=int(new_phone is not None) - int(before.phone is not None),
+        stopped=int(now) - int(was),
     )
 
 
@@ -236,10 +245,10 @@ async def _lists(
                 wanted.append(await _list_by_name(uow, ref, target))
         for list_id in dict.fromkeys(wanted):
             members.setdefault(list_id, []).append(entry.contact_id)
-    existed = {e.contact_id for e in entries if e.before is not None and e.contact_id is not None}
-    await bulk.add_to_lists(members, existed)
+    await bulk.add_to_lists(members)
 
 
 async def refresh_statistics(uow: UnitOfWork, ctx: RequestContext) -> None:
     """After a bulk load: let the database's planner see the new rows."""
-    await BulkContactRepository(uow.conn, ctx.account_id).refresh_statistics()
+    ctx.require(Scope.WRITE)
+    await uow.bulk.refresh_statistics()

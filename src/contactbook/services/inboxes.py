@@ -73,6 +73,7 @@ async def add_contact_identity(
     taken by another contact).
     """
     ctx.require(Scope.WRITE)
+    await uow.contacts.lock([contact_id])  # its identities change; read them after the lock
     contact = await uow.contacts.get(contact_id, frozenset({"inboxes"}))
     inbox = await uow.inboxes.get(inbox_id)
     source = check_text(source_id, "source_id").strip() if source_id else None
@@ -86,12 +87,15 @@ async def add_contact_identity(
             "source_id", ProblemCode.INVALID_VALUE, "No source id can be used for this inbox."
         )
     existing = await uow.inboxes.find_identity(inbox_id, source)
-    if existing is not None:
-        if existing.contact_id != contact_id:
-            raise InvalidInput.single(
-                "source_id", ProblemCode.INVALID_VALUE, "The source id belongs to another contact."
-            )
-        return existing
-    identity = await uow.inboxes.add_identity(contact_id, inbox, source, hmac_verified, utcnow())
-    await uow.contacts.touch([contact_id], utcnow())
-    return identity
+    if existing is None:
+        added = await uow.inboxes.add_identity(contact_id, inbox, source, hmac_verified, utcnow())
+        if added is not None:
+            await uow.contacts.touch([contact_id], utcnow())
+            return added
+        existing = await uow.inboxes.find_identity(inbox_id, source)  # taken meanwhile
+        assert existing is not None
+    if existing.contact_id != contact_id:
+        raise InvalidInput.single(
+            "source_id", ProblemCode.INVALID_VALUE, "The source id belongs to another contact."
+        )
+    return existing

@@ -75,6 +75,9 @@ async def delete_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> Non
     Raises: ListNotFound.
     """
     ctx.require(Scope.WRITE)
+    # Members first, then the list (the lock order); the delete names every membership it
+    # removes, so a member that joined meanwhile is touched too.
+    await uow.contacts.lock(await uow.lists.member_ids([list_id]))
     members = await uow.lists.delete(list_id)
     await uow.contacts.touch(members, utcnow())
 
@@ -89,9 +92,8 @@ async def attach_contacts(
     ctx.require(Scope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
     added = await uow.lists.add_members(lists, contacts)
-    if added:
-        await uow.contacts.touch(contacts, utcnow())
-    return added
+    await uow.contacts.touch([cid for _, cid in added], utcnow())
+    return len(added)
 
 
 async def detach_contacts(
@@ -104,14 +106,15 @@ async def detach_contacts(
     ctx.require(Scope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
     removed = await uow.lists.remove_members(lists, contacts)
-    if removed:
-        await uow.contacts.touch(contacts, utcnow())
-    return removed
+    await uow.contacts.touch([cid for _, cid in removed], utcnow())
+    return len(removed)
 
 
 async def _check(
     uow: UnitOfWork, list_ids: Sequence[int], contact_ids: Sequence[int]
 ) -> tuple[list[int], list[int]]:
+    """The lists and contacts of a membership change, checked and held: the contacts locked
+    (their memberships change), the lists kept from being deleted meanwhile."""
     lists = list(dict.fromkeys(list_ids))
     contacts = list(dict.fromkeys(contact_ids))
     problems: list[Problem] = []
@@ -122,8 +125,8 @@ async def _check(
         elif len(ids) > limit:
             problems.append(Problem(name, ProblemCode.TOO_MANY, f"At most {limit} ids at once."))
     if not problems:
-        known_lists = await uow.lists.existing_ids(lists)
-        known_contacts = await uow.contacts.existing_ids(contacts)
+        known_contacts = {contact.id for contact in await uow.contacts.lock(contacts)}
+        known_lists = await uow.lists.existing_ids(lists, hold=True)
         problems.extend(
             Problem(f"lists.{i}", ProblemCode.UNKNOWN_LIST, f"No list {list_id}.", list_id)
             for i, list_id in enumerate(lists)
@@ -171,6 +174,6 @@ async def remove_member(
     Raises: ListNotFound, ContactNotFound.
     """
     await get_list(uow, ctx, list_id)
-    await uow.contacts.get(contact_id, frozenset())
+    await uow.contacts.get(contact_id, frozenset(), lock=True)
     await detach_contacts(uow, ctx, [list_id], [contact_id])
     return await uow.lists.get(list_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.errors import Busy, ContactNotFound
 from contactbook.domain.merges import merge_changes
 from contactbook.services.contacts import update_contact
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
@@ -27,6 +28,17 @@ async def merge_contacts(
     Raises: ContactNotFound (either id), InvalidInput, DuplicateContact.
     """
     ctx.require(Scope.WRITE)
+    # The lock order: the buckets of the phone the base may take over, then both contacts
+    # (ascending id); relations are read after the locks. The mergee's phone is peeked first,
+    # and a change to it in between means another writer got there first: run again.
+    peeked = await uow.contacts.get(mergee_id, frozenset())
+    await uow.hold_phones([peeked.phone])
+    locked = {contact.id: contact for contact in await uow.contacts.lock([base_id, mergee_id])}
+    for contact_id in (base_id, mergee_id):
+        if contact_id not in locked:
+            raise ContactNotFound(contact_id)
+    if locked[mergee_id].phone != peeked.phone:
+        raise Busy()
     base = await uow.contacts.get(base_id, frozenset({"lists"}))
     mergee = await uow.contacts.get(mergee_id, frozenset({"lists"}))
     if base.id == mergee.id:

@@ -49,9 +49,7 @@ async def release_entries(
     ctx.require(Scope.WRITE)
     if not channels:
         raise InvalidInput.single("channels", ProblemCode.REQUIRED, "Give at least one channel.")
-    entries = await uow.stoplist.by_ids(entry_ids)
-    await uow.stoplist.remove(entries, channels, utcnow())
-    return len(entries)
+    return await uow.stoplist.remove_ids(entry_ids, channels, utcnow())
 
 
 async def release_phones(
@@ -63,9 +61,7 @@ async def release_phones(
     """
     ctx.require(Scope.WRITE)
     numbers = _normalise(ctx, phones, channels)
-    entries = list((await uow.stoplist.by_phones(numbers)).values())
-    await uow.stoplist.remove(entries, channels, utcnow())
-    return len(entries)
+    return await uow.stoplist.remove_phones(numbers, channels, utcnow())
 
 
 def _normalise(

@@ -40,8 +40,10 @@ async def update_tag(
     tag = await uow.tags.get_by_name(name)
     clean_name = normalise_tag_name(new_name, "name") if new_name is not None else tag.name
     clean_color = check_color(color) if color is not None else tag.color
+    carriers = await uow.tags.carriers(tag.id)
+    await uow.contacts.lock(carriers)  # contacts before the tag row: the lock order
     updated = await uow.tags.rename(tag, clean_name, clean_color)
-    await uow.contacts.touch(await uow.tags.carriers(tag.id), utcnow())
+    await uow.contacts.touch(carriers, utcnow())
     return updated
 
 
@@ -52,6 +54,7 @@ async def delete_tag(uow: UnitOfWork, ctx: RequestContext, name: str) -> None:
     """
     ctx.require(Scope.WRITE)
     tag = await uow.tags.get_by_name(name)
+    await uow.contacts.lock(await uow.tags.carriers(tag.id))  # contacts first: the lock order
     await uow.contacts.touch(await uow.tags.delete(tag), utcnow())
 
 
@@ -67,7 +70,7 @@ async def add_contact_tags(
     Raises: ContactNotFound, InvalidInput.
     """
     ctx.require(Scope.WRITE)
-    await uow.contacts.get(contact_id, frozenset())
+    await uow.contacts.get(contact_id, frozenset(), lock=True)
     now = utcnow()
     stored = await uow.tags.ensure(clean_tags(tags), now)
     if await uow.tags.add_to_contact(contact_id, [tag.id for tag in stored]):
@@ -87,7 +90,7 @@ async def remove_contact_tags(
     Raises: ContactNotFound.
     """
     ctx.require(Scope.WRITE)
-    await uow.contacts.get(contact_id, frozenset())
+    await uow.contacts.get(contact_id, frozenset(), lock=True)
     found = await uow.tags.find(names)
     if await uow.tags.remove_from_contact(contact_id, [tag.id for tag in found.values()]):
         await uow.contacts.touch([contact_id], utcnow())
@@ -106,7 +109,7 @@ async def set_contact_tags(
     Raises: ContactNotFound, InvalidInput.
     """
     ctx.require(Scope.WRITE)
-    await uow.contacts.get(contact_id, frozenset())
+    await uow.contacts.get(contact_id, frozenset(), lock=True)
     now = utcnow()
     stored = await uow.tags.ensure(clean_tags(tags), now)
     await uow.tags.replace_on_contact(contact_id, [tag.id for tag in stored])

@@ -1,9 +1,9 @@
 """The schema, as SQLAlchemy Core tables shared by the repositories and the migrations.
 
 Rules (DESIGN §6): `account_id` leads every primary key, unique constraint and index so the
-store can be distributed by account; counters (`accounts.contacts_*`, `lists.items`,
+store can be distributed by account; counters (`account_counters`, `lists.items`,
 `lists.items_with_phone`, `lists.stop_list_count`) are kept in the same transaction as the
-writes that move them.
+writes that move them, by what those writes' statements changed.
 """
 
 from __future__ import annotations
@@ -86,12 +86,25 @@ accounts = Table(
     Column("test_mode", Boolean, nullable=False, server_default=text("false")),
     Column("default_region", String(2)),
     Column("created_at", UTCDateTime, nullable=False),
-    # Maintained totals: the dialects' list endpoints report them without COUNT(*).
+)
+
+# The account's maintained totals and its data version, as a few rows summed on read.
+# One row would be the hot row every write of the account serialises on: each write
+# transaction adds its deltas, as its last statement, to the shard of its own connection
+# (see `storage.ledger`), so concurrent writers rarely meet. Reads sum at most `SHARDS` rows.
+account_counters = Table(
+    "account_counters",
+    metadata,
+    Column("account_id", BigInteger, nullable=False),
+    Column("shard", Integer, nullable=False),
+    # The dialects' list endpoints report these without COUNT(*).
     Column("contacts_total", BigInteger, nullable=False, server_default=text("0")),
     Column("contacts_with_phone", BigInteger, nullable=False, server_default=text("0")),
     Column("contacts_resolved", BigInteger, nullable=False, server_default=text("0")),
-    # Bumped by every committed write to the account's data: what a cached read is valid for.
+    # Moved by every committed write to the account's data: what a cached read is valid for.
     Column("data_version", BigInteger, nullable=False, server_default=text("0")),
+    PrimaryKeyConstraint("account_id", "shard"),
+    ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
 )
 
 id_sequences = Table(
@@ -360,6 +373,9 @@ jobs = Table(
     Column("started_at", UTCDateTime),
     Column("finished_at", UTCDateTime),
     Column("heartbeat_at", UTCDateTime),
+    # Fencing token: moved by every claim; a runner's batch commits only while it still holds
+    # the lease it claimed (see `services.job_runner`).
+    Column("lease", BigInteger, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("account_id", "id"),
     ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
     # The one index not led by account_id: workers claim the oldest waiting job of any account.

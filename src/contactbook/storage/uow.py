@@ -10,19 +10,22 @@ import asyncio
 import contextlib
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import bindparam, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contactbook.domain.context import RequestContext
+from contactbook.domain.errors import Busy
 from contactbook.domain.fields import FieldDefinition
 from contactbook.storage.engine import backend_name, make_engine
+from contactbook.storage.ledger import Ledger
+from contactbook.storage.locks import lock_phones
 from contactbook.storage.positions import PositionIndex
 from contactbook.storage.repositories.accounts import AccountRepository
+from contactbook.storage.repositories.bulk import BulkContactRepository
 from contactbook.storage.repositories.contacts import ContactRepository
 from contactbook.storage.repositories.events import EventRepository
 from contactbook.storage.repositories.fields import FieldRepository
@@ -31,16 +34,23 @@ from contactbook.storage.repositories.jobs import JobQueue, JobRepository
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.repositories.stoplist import StopListRepository
 from contactbook.storage.repositories.tags import TagRepository
-from contactbook.storage.tables import accounts
 
-_BUMP = (
-    update(accounts)
-    .where(accounts.c.id == bindparam("account_id"))
-    .values(data_version=accounts.c.data_version + 1)
-)
+_PG_DATA_VERSION = "SELECT sum(data_version) FROM account_counters WHERE account_id = $1"
+
+# Deadlock detected, serialisation failure, lock not available: the transaction was rolled
+# back whole, so the unit of work can run again.
+_TRANSIENT_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
 
 
-_PG_DATA_VERSION = "SELECT data_version FROM accounts WHERE id = $1"
+def transient(exc: BaseException) -> bool:
+    """Whether a database error means "run the transaction again", not "this is wrong"."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _TRANSIENT_SQLSTATES:
+        return True
+    # SQLite past its busy timeout: another process kept the write lock.
+    return "database is locked" in str(exc.orig)
 
 
 class CatalogCache:
@@ -85,6 +95,8 @@ class UnitOfWork:
         self.account_id = account_id
         self._catalogs = catalogs if catalogs is not None else CatalogCache(0)
         self._catalog: dict[int, FieldDefinition] | None = None
+        # What this unit's writes moved; applied to the counters as it commits.
+        self.ledger = Ledger()
 
     def _tenant(self) -> int:
         if self.account_id is None:
@@ -101,11 +113,17 @@ class UnitOfWork:
 
     @cached_property
     def contacts(self) -> ContactRepository:
-        return ContactRepository(self.conn, self._tenant(), self.field_catalog, self._positions)
+        return ContactRepository(
+            self.conn, self._tenant(), self.ledger, self.field_catalog, self._positions
+        )
+
+    @cached_property
+    def bulk(self) -> BulkContactRepository:
+        return BulkContactRepository(self.conn, self._tenant(), self.ledger)
 
     @cached_property
     def lists(self) -> ListRepository:
-        return ListRepository(self.conn, self._tenant())
+        return ListRepository(self.conn, self._tenant(), self.ledger)
 
     @cached_property
     def tags(self) -> TagRepository:
@@ -113,7 +131,7 @@ class UnitOfWork:
 
     @cached_property
     def stoplist(self) -> StopListRepository:
-        return StopListRepository(self.conn, self._tenant())
+        return StopListRepository(self.conn, self._tenant(), self.ledger)
 
     @cached_property
     def inboxes(self) -> InboxRepository:
@@ -130,6 +148,11 @@ class UnitOfWork:
     @cached_property
     def job_queue(self) -> JobQueue:
         return JobQueue(self.conn)
+
+    async def hold_phones(self, phones: Iterable[str | None]) -> None:
+        """Before locking contacts that will get these phones: take the phones' buckets
+        (shared), so their stop-list state holds still until this unit ends."""
+        await lock_phones(self.conn, self._tenant(), [p for p in phones if p], exclusive=False)
 
     async def field_catalog(self, fresh: bool = False) -> dict[int, FieldDefinition]:
         """The account's field definitions by id (`fresh`: from the database, not a cache)."""
@@ -175,21 +198,31 @@ class Database:
     async def unit(
         self, ctx: RequestContext | None = None, *, write: bool = True
     ) -> AsyncIterator[UnitOfWork]:
-        """A unit bound to `ctx`'s account (or to none, for operator work)."""
+        """A unit bound to `ctx`'s account (or to none, for operator work).
+
+        Raises: Busy when the database rolled the transaction back because of concurrent
+        writers (a deadlock, a serialisation failure): the unit can simply run again.
+        """
         account_id = ctx.account_id if ctx is not None else None
         if self.backend == "postgresql" and not write:
             async with self._reader.connect() as conn:
                 yield UnitOfWork(conn, account_id, self.catalogs, self.positions)
             return
-        async with self._writer(write), self.engine.connect() as conn:
-            if self.backend == "sqlite" and write:
-                conn = await conn.execution_options(sqlite_immediate=True)
-            async with conn.begin():
-                yield UnitOfWork(conn, account_id, self.catalogs, self.positions)
-                if write and account_id is not None:
-                    # Last, so the account row is locked only while committing; the lock also
-                    # orders the bumps by commit, which is what cached reads validate against.
-                    await conn.execute(_BUMP, {"account_id": account_id})
+        try:
+            async with self._writer(write), self.engine.connect() as conn:
+                if self.backend == "sqlite" and write:
+                    conn = await conn.execution_options(sqlite_immediate=True)
+                async with conn.begin():
+                    uow = UnitOfWork(conn, account_id, self.catalogs, self.positions)
+                    yield uow
+                    if write and account_id is not None:
+                        # Last: list counters, then the account's shard, locked only while
+                        # committing and always in that order (see storage.locks).
+                        await uow.ledger.apply(conn, account_id)
+        except DBAPIError as exc:
+            if transient(exc):
+                raise Busy() from exc
+            raise
 
     @contextlib.asynccontextmanager
     async def _writer(self, write: bool) -> AsyncIterator[None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.accounts import Account, ApiKey
@@ -13,7 +13,13 @@ from contactbook.domain.context import Scope
 from contactbook.domain.errors import AccountNotFound
 from contactbook.storage.dialect import insert_ignore
 from contactbook.storage.ids import next_id
-from contactbook.storage.tables import accounts, api_keys, instance_settings, verified_numbers
+from contactbook.storage.tables import (
+    account_counters,
+    accounts,
+    api_keys,
+    instance_settings,
+    verified_numbers,
+)
 
 
 def _account(row: Any) -> Account:
@@ -26,7 +32,20 @@ def _account(row: Any) -> Account:
     )
 
 
-_DATA_VERSION = select(accounts.c.data_version).where(accounts.c.id == bindparam("account_id"))
+# The account's counters are shard rows (see storage.ledger): summed, at most SHARDS rows.
+_DATA_VERSION = select(func.coalesce(func.sum(account_counters.c.data_version), 0)).where(
+    account_counters.c.account_id == bindparam("account_id")
+)
+
+
+def totals_of(account_id: Any) -> Any:
+    """A select of the account's (all, with a phone, resolved) contact totals."""
+    table = account_counters.c
+    return select(
+        func.coalesce(func.sum(table.contacts_total), 0),
+        func.coalesce(func.sum(table.contacts_with_phone), 0),
+        func.coalesce(func.sum(table.contacts_resolved), 0),
+    ).where(table.account_id == account_id)
 
 
 def _scopes(text: str) -> frozenset[Scope]:
@@ -75,15 +94,7 @@ class AccountRepository:
 
     async def totals(self, account_id: int) -> tuple[int, int, int]:
         """(all contacts, contacts with a phone, resolved contacts), from the counters."""
-        row = (
-            await self.conn.execute(
-                select(
-                    accounts.c.contacts_total,
-                    accounts.c.contacts_with_phone,
-                    accounts.c.contacts_resolved,
-                ).where(accounts.c.id == account_id)
-            )
-        ).one()
+        row = (await self.conn.execute(totals_of(account_id))).one()
         return int(row[0]), int(row[1]), int(row[2])
 
     # --- API keys -----------------------------------------------------------------------------

@@ -7,21 +7,22 @@ fixed number of statements, never a statement per row.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
 from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.imports import Existing
 from contactbook.storage.dialect import insert_ignore, one_of
 from contactbook.storage.ids import next_ids
-from contactbook.storage.repositories.contacts import WRITABLE, move_account_counters
+from contactbook.storage.ledger import Ledger
+from contactbook.storage.repositories.contacts import WRITABLE
 from contactbook.storage.repositories.lists import ListRepository
-from contactbook.storage.tables import contact_tags, contacts, list_members, lists
+from contactbook.storage.tables import contact_tags, contacts
 
 _JSON_COLUMNS = ("device", "additional_attributes", "custom")
 _PHONE_META = ("phone_region", "phone_type", "phone_valid")
@@ -36,11 +37,12 @@ class RowsRaced(Exception):  # a signal to retry, not a domain error
 class BulkContactRepository:
     """Bulk writes to one account's contacts."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+    def __init__(self, conn: AsyncConnection, account_id: int, ledger: Ledger) -> None:
         self.conn = conn
         self.account_id = account_id
+        self.ledger = ledger
         self.pg = conn.dialect.name == "postgresql"
-        self._lists = ListRepository(conn, account_id)
+        self._lists = ListRepository(conn, account_id, ledger)
 
     async def match(
         self,
@@ -81,6 +83,22 @@ class BulkContactRepository:
                 found[row.id] = Existing(row.id, row.phone, row.email, row.external_id)
         return list(found.values())
 
+    async def lock(self, ids: Sequence[int]) -> list[Existing]:
+        """Lock the matched contacts (ascending id, the lock order) and return them as they are
+        now: what the batch is planned against and its counters are moved from."""
+        if not ids:
+            return []
+        rows = await self.conn.execute(
+            select(contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id)
+            .where(
+                contacts.c.account_id == self.account_id,
+                one_of(self.conn, contacts.c.id, sorted(set(ids))),
+            )
+            .order_by(contacts.c.id)
+            .with_for_update(key_share=True)
+        )
+        return [Existing(row.id, row.phone, row.email, row.external_id) for row in rows]
+
     # --- inserts ------------------------------------------------------------------------------
 
     async def insert(
@@ -115,7 +133,7 @@ class BulkContactRepository:
             for r in records
             if r["phone"] is not None or r["email"] is not None or r["external_id"] is not None
         )
-        await self.move_account_counters(len(records), with_phone, resolved)
+        self.ledger.contacts(len(records), with_phone, resolved)
         return ids
 
     def _record(
@@ -164,11 +182,15 @@ class BulkContactRepository:
         self,
         changes: Sequence[tuple[int, Mapping[str, object], Mapping[str, object]]],
         now: datetime,
-    ) -> None:
+    ) -> dict[int, Existing]:
         """Apply (contact id, values, custom) changes: given values win, absent ones stay;
-        custom values and additional attributes merge key by key."""
+        custom values and additional attributes merge key by key. Return each changed
+        contact's unique values as written.
+
+        Raises: RowsRaced when another writer took one of the unique values meanwhile.
+        """
         if not changes:
-            return
+            return {}
         records = [
             self._record(cid, values, custom, now) | {"_given": set(values)}
             for cid, values, custom in changes
@@ -179,22 +201,40 @@ class BulkContactRepository:
                 if name not in record["_given"]:
                     record[name] = None
             del record["_given"]
-        if self.pg:
-            await self._stage(records)
-            await self.conn.execute(text(_PG_MERGE_UPDATE), {"account_id": self.account_id})
-            return
-        await self.conn.execute(
-            _sqlite_update(),
-            [
-                {
-                    **{f"v_{name}": record[name] for name in (*WRITABLE, "custom")},
-                    "v_account": self.account_id,
-                    "v_id": record["id"],
-                    "v_now": now,
-                }
-                for record in records
-            ],
-        )
+        try:
+            if self.pg:
+                await self._stage(records)
+                rows = list(
+                    await self.conn.execute(text(_PG_MERGE_UPDATE), {"account_id": self.account_id})
+                )
+            else:
+                await self.conn.execute(
+                    _sqlite_update(),
+                    [
+                        {
+                            **{f"v_{name}": record[name] for name in (*WRITABLE, "custom")},
+                            "v_account": self.account_id,
+                            "v_id": record["id"],
+                            "v_now": now,
+                        }
+                        for record in records
+                    ],
+                )
+                ids = [record["id"] for record in records]
+                rows = []
+                for start in range(0, len(ids), 10_000):
+                    rows += await self.conn.execute(
+                        select(
+                            contacts.c.id, contacts.c.phone, contacts.c.email,
+                            contacts.c.external_id,
+                        ).where(
+                            contacts.c.account_id == self.account_id,
+                            contacts.c.id.in_(ids[start : start + 10_000]),
+                        )
+                    )  # fmt: skip
+        except IntegrityError as exc:
+            raise RowsRaced from exc
+        return {row.id: Existing(row.id, row.phone, row.email, row.external_id) for row in rows}
 
     async def refresh_statistics(self) -> None:
         """Let PostgreSQL's planner see what a bulk load just wrote (it otherwise plans with the
@@ -242,63 +282,10 @@ class BulkContactRepository:
                 pairs[begin : begin + 5000],
             )
 
-    async def add_to_lists(
-        self, members: Mapping[int, Sequence[int]], may_be_members: set[int]
-    ) -> None:
-        """Put contacts in lists (list id → contact ids), moving the lists' counters; only
-        contacts in `may_be_members` (those that existed before) can already be in one."""
-        wanted = {(lid, cid) for lid, cids in members.items() for cid in cids}
-        if not wanted:
-            return
-        old = sorted({cid for _, cid in wanted if cid in may_be_members})
-        present: set[tuple[int, int]] = set()
-        if old:
-            rows = await self.conn.execute(
-                select(list_members.c.list_id, list_members.c.contact_id).where(
-                    list_members.c.account_id == self.account_id,
-                    one_of(self.conn, list_members.c.contact_id, old),
-                )
-            )
-            present = {(row[0], row[1]) for row in rows}
-        new = sorted(wanted - present)
-        if not new:
-            return
-        if self.pg:
-            await self.conn.execute(
-                text(_PG_ADD_MEMBERS),
-                {
-                    "account_id": self.account_id,
-                    "lists": [lid for lid, _ in new],
-                    "contacts": [cid for _, cid in new],
-                },
-            )
-        else:
-            rows_ = [
-                {"account_id": self.account_id, "list_id": lid, "contact_id": cid}
-                for lid, cid in new
-            ]
-            for begin in range(0, len(rows_), 5000):
-                await self.conn.execute(list_members.insert(), rows_[begin : begin + 5000])
-        phoned, stopped = await self._lists.phone_flags(cid for _, cid in new)
-        items: Counter[int] = Counter(lid for lid, _ in new)
-        with_phone: Counter[int] = Counter(lid for lid, cid in new if cid in phoned)
-        stops: Counter[int] = Counter(lid for lid, cid in new if cid in stopped)
-        await self.conn.execute(
-            update(lists)
-            .where(lists.c.account_id == self.account_id, lists.c.id == bindparam("l_id"))
-            .values(
-                items=lists.c["items"] + bindparam("l_items"),
-                items_with_phone=lists.c.items_with_phone + bindparam("l_phones"),
-                stop_list_count=lists.c.stop_list_count + bindparam("l_stops"),
-            ),
-            [
-                {"l_id": lid, "l_items": n, "l_phones": with_phone[lid], "l_stops": stops[lid]}
-                for lid, n in items.items()
-            ],
-        )
-
-    async def move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
-        await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)
+    async def add_to_lists(self, members: Mapping[int, Sequence[int]]) -> None:
+        """Put contacts (locked, or new in this transaction) in lists (list id → contact ids),
+        moving the lists' counters by the memberships actually inserted."""
+        await self._lists.add_members_by_list(members)
 
 
 def _keep(name: str) -> str:
@@ -324,12 +311,6 @@ SELECT :account_id, c, t, p FROM unnest(CAST(:contacts AS bigint[]), CAST(:tags 
                                         CAST(:positions AS integer[])) AS x(c, t, p)
 ON CONFLICT DO NOTHING
 """
-_PG_ADD_MEMBERS = """
-INSERT INTO list_members (account_id, list_id, contact_id)
-SELECT :account_id, l, c
-FROM unnest(CAST(:lists AS bigint[]), CAST(:contacts AS bigint[])) AS x(l, c)
-ON CONFLICT DO NOTHING
-"""
 
 # The statements below are built from constant names only (no input reaches them).
 _PG_CREATE_STAGE = (
@@ -353,6 +334,7 @@ _PG_MERGE_UPDATE = (
     ", custom = COALESCE(c.custom, '{}'::jsonb) || COALESCE(s.custom, '{}'::jsonb)"
     ", updated_at = s.updated_at, version = c.version + 1 "
     f"FROM {_STAGE} AS s WHERE c.account_id = :account_id AND c.id = s.id"
+    " RETURNING c.id, c.phone, c.email, c.external_id"
 )
 
 

@@ -27,9 +27,11 @@ from contactbook.domain.contacts import Contact, CustomValue
 from contactbook.domain.errors import ContactNotFound, DuplicateContact, PreconditionFailed
 from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
+from contactbook.storage.dialect import one_of
 from contactbook.storage.ids import next_id
+from contactbook.storage.ledger import Ledger
 from contactbook.storage.positions import MIN_OFFSET, PositionIndex
-from contactbook.storage.repositories.accounts import AccountRepository
+from contactbook.storage.repositories.accounts import AccountRepository, totals_of
 from contactbook.storage.repositories.contact_query import QueryCompiler
 from contactbook.storage.repositories.contact_relations import (
     parse_inboxes,
@@ -38,7 +40,7 @@ from contactbook.storage.repositories.contact_relations import (
     relation_columns,
 )
 from contactbook.storage.repositories.lists import ListRepository, stop_counted
-from contactbook.storage.tables import accounts, contacts
+from contactbook.storage.tables import contacts, list_members
 
 # The account's field definitions by id; called with True to bypass any cache.
 Catalog = Callable[..., Awaitable[dict[int, FieldDefinition]]]
@@ -67,6 +69,10 @@ def _flags(phone: object, email: object, external_id: object) -> tuple[int, int]
     return has_phone, int(bool(has_phone or email is not None or external_id is not None))
 
 
+# Ids a set-based statement handles at once (SQLite binds each id as a parameter).
+_CHUNK = 10_000
+
+
 # Filtered pages by id (see `_filtered_ids`): rows walked in id order before turning to the
 # filter's indexes, and the deepest page position served that way.
 _HEAD = 10_000
@@ -81,25 +87,73 @@ class ContactRepository:
         self,
         conn: AsyncConnection,
         account_id: int,
+        ledger: Ledger,
         catalog: Catalog,
         positions: PositionIndex | None = None,
     ) -> None:
         self.conn = conn
         self._positions = positions
         self.account_id = account_id
+        self.ledger = ledger
         self._catalog = catalog
         self._dialect = conn.dialect.name
         self._compiler = QueryCompiler(account_id, conn.dialect.name)
-        self._lists = ListRepository(conn, account_id)
+        self._lists = ListRepository(conn, account_id, ledger)
 
     # --- reading ------------------------------------------------------------------------------
 
-    async def get(self, contact_id: int, include: frozenset[str] = DEFAULT_INCLUDE) -> Contact:
-        """Raises: ContactNotFound (also for another account's id)."""
-        found = await self.get_many([contact_id], include)
+    async def get(
+        self, contact_id: int, include: frozenset[str] = DEFAULT_INCLUDE, *, lock: bool = False
+    ) -> Contact:
+        """Raises: ContactNotFound (also for another account's id).
+
+        With `lock`, the row stays locked for this transaction (for a change that depends on
+        what is read: no concurrent change is lost); relations are then not read, since a
+        locked read may return a row newer than its statement's view of the related rows.
+        """
+        if lock:
+            assert not include, "a locked read returns the contact's own columns only"
+            rows = (await self.conn.execute(self._locking([contact_id], delete=False))).all()
+            found = await self._hydrate(rows, frozenset())
+        else:
+            found = await self.get_many([contact_id], include)
         if not found:
             raise ContactNotFound(contact_id)
         return found[0]
+
+    async def hold(self, contact_id: int) -> None:
+        """Keep the contact from being deleted until this transaction ends (a key share lock:
+        for adding rows that belong to it, such as events and identities).
+
+        Raises: ContactNotFound.
+        """
+        held = await self.conn.execute(
+            select(contacts.c.id)
+            .where(contacts.c.account_id == self.account_id, contacts.c.id == contact_id)
+            .with_for_update(read=True, key_share=True)
+        )
+        if held.first() is None:
+            raise ContactNotFound(contact_id)
+
+    async def lock(self, contact_ids: Iterable[int]) -> list[Contact]:
+        """Lock the contacts that exist among `contact_ids` (ascending id, the lock order) and
+        return them as they are now, without relations."""
+        ids = sorted(set(contact_ids))
+        found: list[Contact] = []
+        for start in range(0, len(ids), _CHUNK):
+            statement = self._locking(ids[start : start + _CHUNK], delete=False)
+            found += await self._hydrate((await self.conn.execute(statement)).all(), frozenset())
+        return found
+
+    def _locking(self, ids: Sequence[int], *, delete: bool) -> Select[Any]:
+        # FOR NO KEY UPDATE leaves the key share that a new membership or tag takes on the
+        # contact free; a delete needs FOR UPDATE, which waits for those.
+        return (
+            select(contacts)
+            .where(contacts.c.account_id == self.account_id, one_of(self.conn, contacts.c.id, ids))
+            .order_by(contacts.c.id)
+            .with_for_update(key_share=not delete, of=contacts)
+        )
 
     async def get_many(
         self, contact_ids: Sequence[int], include: frozenset[str] = DEFAULT_INCLUDE
@@ -300,20 +354,12 @@ class ContactRepository:
         return await AccountRepository(self.conn).data_version(self.account_id)
 
     def _totals_column(self) -> Any:
-        parts = (accounts.c.contacts_total, accounts.c.contacts_with_phone,
-                 accounts.c.contacts_resolved)  # fmt: skip
+        sums = totals_of(self.account_id).subquery("totals")
         array = func.json_build_array if self._dialect == "postgresql" else func.json_array
-        return type_coerce(
-            select(array(*parts)).where(accounts.c.id == self.account_id).scalar_subquery(), JSON
-        ).label("acct_totals")
+        return type_coerce(select(array(*sums.c)).scalar_subquery(), JSON).label("acct_totals")
 
     async def _account_totals(self) -> tuple[int, int, int]:
-        row = (
-            await self.conn.execute(
-                select(accounts.c.contacts_total, accounts.c.contacts_with_phone,
-                       accounts.c.contacts_resolved).where(accounts.c.id == self.account_id)
-            )
-        ).one()  # fmt: skip
+        row = (await self.conn.execute(totals_of(self.account_id))).one()
         return int(row[0]), int(row[1]), int(row[2])
 
     async def count(self, query: ContactQuery) -> int:
@@ -382,7 +428,9 @@ class ContactRepository:
                     additional_attributes=row.additional_attributes or {},
                     custom=custom,
                     tags=parse_tags(row.rel_tags) if with_tags else (),
-                    lists=parse_lists(row.rel_lists) if with_lists else (),
+                    lists=tuple(map(self.ledger.seen, parse_lists(row.rel_lists)))
+                    if with_lists
+                    else (),
                     inboxes=parse_inboxes(row.id, row.rel_inboxes) if with_inboxes else (),
                     hlr_status=row.hlr_status,
                     hlr_last_check=row.hlr_last_check,
@@ -394,6 +442,10 @@ class ContactRepository:
         return result
 
     # --- writing ------------------------------------------------------------------------------
+    #
+    # Callers hold the lock of every existing contact they change (`get(lock=True)`, `lock`),
+    # and of the phone buckets of phones they give (storage.locks): what is read here for the
+    # counters is then what the statements change.
 
     async def insert(
         self, values: Mapping[str, object], custom: Mapping[str, object], now: datetime
@@ -418,7 +470,7 @@ class ContactRepository:
         except IntegrityError as exc:
             raise self._translate(exc) from exc
         has_phone, resolved = _flags(row.get("phone"), row.get("email"), row.get("external_id"))
-        await self._move_account_counters(1, has_phone, resolved)
+        self.ledger.contacts(1, has_phone, resolved)
         return contact_id
 
     async def update(
@@ -429,8 +481,8 @@ class ContactRepository:
         now: datetime,
         expected_version: int | None = None,
     ) -> int:
-        """Write changed columns of `current` (and its custom values when given); return the
-        new version.
+        """Write changed columns of `current` (read locked) and its custom values when given;
+        return the new version.
 
         Raises: PreconditionFailed (version moved), DuplicateContact.
         """
@@ -445,34 +497,31 @@ class ContactRepository:
                 update(contacts)
                 .where(*where)
                 .values({**changes, "updated_at": now, "version": contacts.c.version + 1})
-                .returning(contacts.c.version)
+                .returning(
+                    contacts.c.version, contacts.c.phone, contacts.c.email, contacts.c.external_id
+                )
             )
         except IntegrityError as exc:
             raise self._translate(exc) from exc
-        version = result.scalar_one_or_none()
-        if version is None:
+        written = result.first()
+        if written is None:
             raise PreconditionFailed(current.version)
         before = _flags(current.phone, current.email, current.external_id)
-        after = _flags(
-            changes.get("phone", current.phone),
-            changes.get("email", current.email),
-            changes.get("external_id", current.external_id),
-        )
-        if before != after:
-            await self._move_account_counters(0, after[0] - before[0], after[1] - before[1])
-        if "phone" in changes and changes["phone"] != current.phone:
-            await self._rephone(current.id, current.phone, changes["phone"])
-        return int(version)
+        after = _flags(written.phone, written.email, written.external_id)
+        self.ledger.contacts(0, after[0] - before[0], after[1] - before[1])
+        if written.phone != current.phone:
+            await self._rephone(current.id, current.phone, written.phone)
+        return int(written.version)
 
     async def touch(self, contact_ids: Sequence[int], now: datetime) -> None:
         """Mark contacts changed (a relation moved), so their version and ETag move."""
         ids = sorted(set(contact_ids))
-        for start in range(0, len(ids), 10_000):
+        for start in range(0, len(ids), _CHUNK):
             await self.conn.execute(
                 update(contacts)
                 .where(
                     contacts.c.account_id == self.account_id,
-                    contacts.c.id.in_(ids[start : start + 10_000]),
+                    one_of(self.conn, contacts.c.id, ids[start : start + _CHUNK]),
                 )
                 .values(updated_at=now, version=contacts.c.version + 1)
             )
@@ -480,42 +529,68 @@ class ContactRepository:
     async def delete_ids(self, contact_ids: Sequence[int]) -> int:
         """Delete the given contacts of this account; return how many went."""
         ids = sorted(set(contact_ids))
-        if not ids:
-            return 0
         total = 0
-        for start in range(0, len(ids), 10_000):
-            chunk = ids[start : start + 10_000]
-            total += await self.delete_where(
-                select(contacts.c.id).where(
-                    contacts.c.account_id == self.account_id, contacts.c.id.in_(chunk)
-                )
-            )
+        for start in range(0, len(ids), _CHUNK):
+            total += await self._delete_chunk(ids[start : start + _CHUNK])
         return total
 
     async def delete_where(self, doomed: Select[Any]) -> int:
         """Delete the contacts `doomed` selects (ids of this account), set-based, with every
         counter they move."""
-        await self._lists.release_contacts(doomed)
-        gone = (
-            await self.conn.execute(
-                select(
-                    func.count(),
-                    func.count(contacts.c.phone),
-                    func.count(
-                        func.coalesce(contacts.c.phone, contacts.c.email, contacts.c.external_id)
-                    ),
-                ).where(contacts.c.account_id == self.account_id, contacts.c.id.in_(doomed))
-            )
-        ).one()
-        if not gone[0]:
-            return 0
-        await self.conn.execute(
-            delete(contacts).where(
+        rows = await self.conn.execute(
+            select(contacts.c.id).where(
                 contacts.c.account_id == self.account_id, contacts.c.id.in_(doomed)
             )
         )
-        await self._move_account_counters(-int(gone[0]), -int(gone[1]), -int(gone[2]))
-        return int(gone[0])
+        return await self.delete_ids([row[0] for row in rows])
+
+    async def _delete_chunk(self, ids: Sequence[int]) -> int:
+        """Lock, then delete: the memberships first (their RETURNING moves the lists), then
+        the contacts (theirs moves the account)."""
+        counted = stop_counted(contacts.c.account_id, contacts.c.phone).label("stopped")
+        locked = {
+            row.id: row
+            for row in await self.conn.execute(
+                select(
+                    contacts.c.id,
+                    contacts.c.phone,
+                    contacts.c.email,
+                    contacts.c.external_id,
+                    counted,
+                )
+                .where(
+                    contacts.c.account_id == self.account_id, one_of(self.conn, contacts.c.id, ids)
+                )
+                .order_by(contacts.c.id)
+                .with_for_update(of=contacts)
+            )
+        }
+        if not locked:
+            return 0
+        mine = list(locked)
+        left = await self.conn.execute(
+            delete(list_members)
+            .where(
+                list_members.c.account_id == self.account_id,
+                one_of(self.conn, list_members.c.contact_id, mine),
+            )
+            .returning(list_members.c.list_id, list_members.c.contact_id)
+        )
+        for list_id, contact_id in left:
+            row = locked[contact_id]
+            self.ledger.members(list_id, -1, -int(row.phone is not None), -int(bool(row.stopped)))
+        gone = await self.conn.execute(
+            delete(contacts)
+            .where(contacts.c.account_id == self.account_id, one_of(self.conn, contacts.c.id, mine))
+            .returning(contacts.c.id)
+        )
+        count = 0
+        for (contact_id,) in gone:
+            row = locked[contact_id]
+            has_phone, resolved = _flags(row.phone, row.email, row.external_id)
+            self.ledger.contacts(-1, -has_phone, -resolved)
+            count += 1
+        return count
 
     async def _rephone(self, contact_id: int, old: object, new: object) -> None:
         """The phone changed: the lists holding the contact may gain or lose a member with a
@@ -536,32 +611,12 @@ class ContactRepository:
         )
         return row.first() is not None
 
-    async def _move_account_counters(self, total: int, with_phone: int, resolved: int) -> None:
-        await move_account_counters(self.conn, self.account_id, total, with_phone, resolved)
-
     @staticmethod
     def _translate(exc: IntegrityError) -> Exception:
         for name, markers in _UNIQUE_CONSTRAINTS.items():
             if any(marker in str(exc.orig) for marker in markers):
                 return DuplicateContact([name])
         return exc
-
-
-async def move_account_counters(
-    conn: AsyncConnection, account_id: int, total: int, with_phone: int, resolved: int
-) -> None:
-    """Shift the account's contact totals (all, with a phone, resolved) by the given deltas."""
-    if not (total or with_phone or resolved):
-        return
-    await conn.execute(
-        update(accounts)
-        .where(accounts.c.id == account_id)
-        .values(
-            contacts_total=accounts.c.contacts_total + total,
-            contacts_with_phone=accounts.c.contacts_with_phone + with_phone,
-            contacts_resolved=accounts.c.contacts_resolved + resolved,
-        )
-    )
 
 
 def _totals(value: Sequence[Any]) -> tuple[int, int, int]:

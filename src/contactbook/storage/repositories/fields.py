@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import DuplicateField, FieldNotFound
 from contactbook.domain.fields import FieldDefinition, FieldScope, FieldType
+from contactbook.storage.dialect import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.repositories._errors import violated
 from contactbook.storage.tables import contacts, fields
@@ -81,6 +82,30 @@ class FieldRepository:
             raise self._translate(exc, definition.key) from exc
         return await self.get(field_id)
 
+    async def add_or_get(self, definition: FieldDefinition) -> FieldDefinition:
+        """The stored definition with `definition`'s scope and key, adding it if there is
+        none: for fields defined implicitly, which concurrent writers may define at once."""
+        field_id = await next_id(self.conn, "fields")
+        await self.conn.execute(
+            insert_ignore(self.conn, fields, ["account_id", "scope", "key"]).values(
+                account_id=self.account_id,
+                id=field_id,
+                scope=definition.scope.value,
+                created_at=definition.created_at,
+                **self._columns(definition),
+            )
+        )
+        row = (
+            await self.conn.execute(
+                select(fields).where(
+                    fields.c.account_id == self.account_id,
+                    fields.c.scope == definition.scope.value,
+                    fields.c.key == definition.key,
+                )
+            )
+        ).one()
+        return to_definition(row)
+
     async def save(self, definition: FieldDefinition) -> FieldDefinition:
         """Write back a changed definition.
 
@@ -146,6 +171,14 @@ class FieldRepository:
         if self.conn.dialect.name == "postgresql":
             has_any = contacts.c.custom.op("?|", return_type=Boolean)(array(keys))
             stripped = contacts.c.custom.op("-", return_type=JSONB)(array(keys))
+            # The contacts are locked in id order first (the lock order), not in whatever
+            # order the UPDATE would meet them.
+            await self.conn.execute(
+                select(contacts.c.id)
+                .where(*where, has_any)
+                .order_by(contacts.c.id)
+                .with_for_update(key_share=True)
+            )
             await self.conn.execute(
                 update(contacts)
                 .where(*where, has_any)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import InboxNotFound
 from contactbook.domain.inboxes import ChannelType, ContactInbox, Inbox
+from contactbook.storage.dialect import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import contact_inboxes, inboxes
 
@@ -141,10 +142,12 @@ class InboxRepository:
 
     async def add_identity(
         self, contact_id: int, inbox: Inbox, source_id: str, hmac_verified: bool, now: datetime
-    ) -> ContactInbox:
+    ) -> ContactInbox | None:
+        """Store the identity; None when the inbox's source id was taken meanwhile."""
         identity_id = await next_id(self.conn, "contact_inboxes")
-        await self.conn.execute(
-            insert(contact_inboxes).values(
+        added = await self.conn.execute(
+            insert_ignore(self.conn, contact_inboxes, ["account_id", "inbox_id", "source_id"])
+            .values(
                 account_id=self.account_id,
                 id=identity_id,
                 contact_id=contact_id,
@@ -153,7 +156,10 @@ class InboxRepository:
                 hmac_verified=hmac_verified,
                 created_at=now,
             )
+            .returning(contact_inboxes.c.id)
         )
+        if added.first() is None:
+            return None
         return ContactInbox(identity_id, contact_id, inbox, source_id, hmac_verified, now)
 
     async def move_identities(self, from_contact: int, to_contact: int) -> None:

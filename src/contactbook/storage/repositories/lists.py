@@ -2,29 +2,27 @@
 
 `items` is the number of members; `stop_list_count` the number of members whose phone is on the
 stop list for SMS or Viber; `items_with_phone` the number of members with a phone (the total of a
-group's contacts as phone-only APIs list them). All three move here, in the statement batch that
-moves membership, phones or stop entries, never by counting on read.
+group's contacts as phone-only APIs list them). All three move by what the statements that move
+membership, phones or stop entries report they changed (recorded in the unit's ledger and
+applied at commit), never by counting on read and never by what was read before a change.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
-    and_,
-    case,
+    String,
     delete,
     exists,
     func,
     insert,
     or_,
     select,
-    tuple_,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -33,12 +31,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contactbook.domain.errors import DuplicateList, ListNotFound
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import Condition, Op
-from contactbook.storage.dialect import one_of
+from contactbook.storage.dialect import insert_ignore, one_of
 from contactbook.storage.ids import next_id
+from contactbook.storage.ledger import Ledger
 from contactbook.storage.repositories._errors import violated
 from contactbook.storage.tables import contacts, list_members, lists, stoplist
 
-# Two bound parameters a pair; SQLite allows 32766 parameters a statement.
+# Three bound parameters a new membership; SQLite allows 32766 parameters a statement.
 _PAIRS_PER_STATEMENT = 5000
 
 _LIST_COLUMNS = (
@@ -76,9 +75,10 @@ def stop_counted(account_col: Any, phone_col: Any) -> ColumnElement[bool]:
 class ListRepository:
     """The account's lists and memberships."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+    def __init__(self, conn: AsyncConnection, account_id: int, ledger: Ledger) -> None:
         self.conn = conn
         self.account_id = account_id
+        self.ledger = ledger
 
     # --- lists --------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ class ListRepository:
         rows = await self.conn.execute(
             select(*_LIST_COLUMNS).where(*conditions).order_by(*order).offset(offset).limit(limit)
         )
-        return [to_list(row) for row in rows], int(total)
+        return [self.ledger.seen(to_list(row)) for row in rows], int(total)
 
     def _condition(self, condition: Condition) -> ColumnElement[bool]:
         target, op, value = condition.target, condition.op, condition.value
@@ -145,16 +145,20 @@ class ListRepository:
         ).first()
         if row is None:
             raise ListNotFound(list_id)
-        return to_list(row)
+        return self.ledger.seen(to_list(row))
 
-    async def existing_ids(self, list_ids: Iterable[int]) -> set[int]:
+    async def existing_ids(self, list_ids: Iterable[int], *, hold: bool = False) -> set[int]:
+        """Which of `list_ids` exist; with `hold`, they cannot be deleted until this
+        transaction ends (a key share lock, which counter updates do not wait for)."""
         ids = sorted(set(list_ids))
         if not ids:
             return set()
-        rows = await self.conn.execute(
-            select(lists.c.id).where(lists.c.account_id == self.account_id, lists.c.id.in_(ids))
+        statement = select(lists.c.id).where(
+            lists.c.account_id == self.account_id, lists.c.id.in_(ids)
         )
-        return {row[0] for row in rows}
+        if hold:
+            statement = statement.order_by(lists.c.id).with_for_update(read=True, key_share=True)
+        return {row[0] for row in await self.conn.execute(statement)}
 
     async def add(
         self, name: str, description: str | None, is_default: bool, now: datetime
@@ -199,24 +203,69 @@ class ListRepository:
         return await self.get(item.id)
 
     async def clear_default(self, except_id: int | None = None) -> None:
-        """Only one list is the default."""
+        """Only one list is the default: the others lose the flag. The rows involved (and the
+        one about to become the default) are locked in id order first, the lock order."""
+        involved = (
+            lists.c.is_default
+            if except_id is None
+            else lists.c.is_default | (lists.c.id == except_id)
+        )
+        await self.conn.execute(
+            select(lists.c.id)
+            .where(lists.c.account_id == self.account_id, involved)
+            .order_by(lists.c.id)
+            .with_for_update(key_share=True)
+        )
         where = [lists.c.account_id == self.account_id, lists.c.is_default]
         if except_id is not None:
             where.append(lists.c.id != except_id)
         await self.conn.execute(update(lists).where(*where).values(is_default=False))
 
+    async def find_or_add(self, name: str, now: datetime) -> int:
+        """The id of the list named `name` (case-insensitively), adding it if there is none;
+        concurrent writers adding the same name get the same list."""
+        folded = name.casefold()
+        list_id = await next_id(self.conn, "lists")
+        await self.conn.execute(
+            insert_ignore(self.conn, lists, ["account_id", "name_folded"]).values(
+                account_id=self.account_id, id=list_id, name=name, name_folded=folded,
+                description=None, is_default=False, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        found = await self.conn.execute(
+            select(lists.c.id).where(
+                lists.c.account_id == self.account_id, lists.c.name_folded == folded
+            )
+        )
+        return int(found.scalar_one())
+
     async def delete(self, list_id: int) -> list[int]:
         """Delete a list (its contacts stay); return the ids of its former members.
 
+        The caller has locked the members it knew of; the list row is locked next, so no
+        membership can be added meanwhile, and the memberships are deleted by a statement that
+        names every one (late members included).
+
         Raises: ListNotFound.
         """
-        members = await self.member_ids([list_id])
-        result = await self.conn.execute(
+        held = await self.conn.execute(
+            select(lists.c.id)
+            .where(lists.c.account_id == self.account_id, lists.c.id == list_id)
+            .with_for_update()
+        )
+        if held.first() is None:
+            raise ListNotFound(list_id)
+        members = await self.conn.execute(
+            delete(list_members)
+            .where(list_members.c.account_id == self.account_id, list_members.c.list_id == list_id)
+            .returning(list_members.c.contact_id)
+        )
+        former = sorted(row[0] for row in members)
+        await self.conn.execute(
             delete(lists).where(lists.c.account_id == self.account_id, lists.c.id == list_id)
         )
-        if not result.rowcount:
-            raise ListNotFound(list_id)
-        return members
+        self.ledger.lists.pop(list_id, None)  # nothing left to count
+        return former
 
     @staticmethod
     def _translate(exc: IntegrityError, name: str) -> Exception:
@@ -258,47 +307,81 @@ class ListRepository:
         )
         result: dict[int, list[ContactList]] = {}
         for row in rows:
-            result.setdefault(row.contact_id, []).append(to_list(row))
+            result.setdefault(row.contact_id, []).append(self.ledger.seen(to_list(row)))
         return result
 
-    async def add_members(self, list_ids: Sequence[int], contact_ids: Sequence[int]) -> int:
-        """Put every contact in every list (idempotent); return how many pairs were new."""
-        wanted = {(lid, cid) for lid in set(list_ids) for cid in set(contact_ids)}
-        if not wanted:
-            return 0
-        present = await self._existing_pairs(list_ids, contact_ids)
-        new = sorted(wanted - present)
-        if not new:
-            return 0
-        await self.conn.execute(
-            insert(list_members),
-            [
-                {"account_id": self.account_id, "list_id": lid, "contact_id": cid}
-                for lid, cid in new
-            ],
-        )
-        await self._move_counters(new, +1)
-        return len(new)
+    async def add_members(
+        self, list_ids: Sequence[int], contact_ids: Sequence[int]
+    ) -> list[tuple[int, int]]:
+        """Put every contact (locked by the caller) in every list (idempotent); return the
+        (list, contact) pairs that were new."""
+        return await self.add_members_by_list(dict.fromkeys(set(list_ids), contact_ids))
 
-    async def remove_members(self, list_ids: Sequence[int], contact_ids: Sequence[int]) -> int:
-        """Take every contact out of every list; return how many pairs were removed."""
-        gone = sorted(await self._existing_pairs(list_ids, contact_ids))
-        if not gone:
-            return 0
-        await self._move_counters(gone, -1)
-        for start in range(0, len(gone), _PAIRS_PER_STATEMENT):
-            await self.conn.execute(
-                delete(list_members).where(
+    async def add_members_by_list(
+        self, members: Mapping[int, Iterable[int]]
+    ) -> list[tuple[int, int]]:
+        """Put contacts (locked by the caller, or new in this transaction) in lists (list id →
+        contact ids); return the (list, contact) pairs that were new."""
+        wanted = sorted({(lid, cid) for lid, cids in members.items() for cid in cids})
+        added: list[tuple[int, int]] = []
+        for start in range(0, len(wanted), _PAIRS_PER_STATEMENT):
+            added += await self.insert_pairs(wanted[start : start + _PAIRS_PER_STATEMENT])
+        await self._count(added, +1)
+        return added
+
+    async def insert_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Insert (list, contact) memberships that are missing; return those inserted. The
+        counters are the caller's to move."""
+        if not pairs:
+            return []
+        if self.conn.dialect.name == "postgresql":
+            rows = await self.conn.execute(
+                text(_PG_ADD_MEMBERS),
+                {
+                    "account_id": self.account_id,
+                    "lists": [lid for lid, _ in pairs],
+                    "contacts": [cid for _, cid in pairs],
+                },
+            )
+        else:
+            rows = await self.conn.execute(
+                insert_ignore(self.conn, list_members, ["account_id", "list_id", "contact_id"])
+                .values([{"account_id": self.account_id, "list_id": lid, "contact_id": cid}
+                         for lid, cid in pairs])
+                .returning(list_members.c.list_id, list_members.c.contact_id)
+            )  # fmt: skip
+        return [(row[0], row[1]) for row in rows]
+
+    async def remove_members(
+        self, list_ids: Sequence[int], contact_ids: Sequence[int]
+    ) -> list[tuple[int, int]]:
+        """Take every contact (locked by the caller) out of every list; return the (list,
+        contact) pairs that were removed."""
+        lids, cids = sorted(set(list_ids)), sorted(set(contact_ids))
+        if not lids or not cids:
+            return []
+        gone: list[tuple[int, int]] = []
+        for start in range(0, len(cids), _PAIRS_PER_STATEMENT):
+            rows = await self.conn.execute(
+                delete(list_members)
+                .where(
                     list_members.c.account_id == self.account_id,
-                    tuple_(list_members.c.list_id, list_members.c.contact_id).in_(
-                        gone[start : start + _PAIRS_PER_STATEMENT]
+                    one_of(self.conn, list_members.c.list_id, lids),
+                    one_of(
+                        self.conn,
+                        list_members.c.contact_id,
+                        cids[start : start + _PAIRS_PER_STATEMENT],
                     ),
                 )
+                .returning(list_members.c.list_id, list_members.c.contact_id)
             )
-        return len(gone)
+            gone += [(row[0], row[1]) for row in rows]
+        await self._count(gone, -1)
+        return gone
 
     async def replace_for_contact(self, contact_id: int, list_ids: Sequence[int]) -> bool:
-        """Make the contact a member of exactly `list_ids`; True if anything changed."""
+        """Make the contact (locked by the caller) a member of exactly `list_ids`; True if
+        anything changed."""
         current = {
             row[0]
             for row in await self.conn.execute(
@@ -310,62 +393,38 @@ class ListRepository:
         }
         target = set(list_ids)
         leave, join = sorted(current - target), sorted(target - current)
+        changed = False
         if leave:
-            await self.remove_members(leave, [contact_id])
+            changed |= bool(await self.remove_members(leave, [contact_id]))
         if join:
-            await self.add_members(join, [contact_id])
-        return bool(leave or join)
+            changed |= bool(await self.add_members(join, [contact_id]))
+        return changed
 
-    async def _existing_pairs(
-        self, list_ids: Sequence[int], contact_ids: Sequence[int]
-    ) -> set[tuple[int, int]]:
-        rows = await self.conn.execute(
-            select(list_members.c.list_id, list_members.c.contact_id).where(
-                list_members.c.account_id == self.account_id,
-                list_members.c.list_id.in_(sorted(set(list_ids))),
-                list_members.c.contact_id.in_(sorted(set(contact_ids))),
-            )
-        )
-        return {(row[0], row[1]) for row in rows}
-
-    async def _move_counters(self, pairs: Sequence[tuple[int, int]], sign: int) -> None:
+    async def _count(self, pairs: Sequence[tuple[int, int]], sign: int) -> None:
+        """Record what adding (+1) or removing (-1) these memberships moves."""
+        if not pairs:
+            return
         phoned, stopped = await self.phone_flags(cid for _, cid in pairs)
-        items: Counter[int] = Counter()
-        with_phone: Counter[int] = Counter()
-        stops: Counter[int] = Counter()
         for lid, cid in pairs:
-            items[lid] += 1
-            with_phone[lid] += cid in phoned
-            stops[lid] += cid in stopped
-        for lid, count in items.items():
-            await self.conn.execute(
-                update(lists)
-                .where(lists.c.account_id == self.account_id, lists.c.id == lid)
-                .values(
-                    items=lists.c["items"] + sign * count,
-                    items_with_phone=lists.c.items_with_phone + sign * with_phone[lid],
-                    stop_list_count=lists.c.stop_list_count + sign * stops[lid],
-                )
-            )
+            self.ledger.members(lid, sign, sign * (cid in phoned), sign * (cid in stopped))
 
     async def phone_flags(self, contact_ids: Iterable[int]) -> tuple[set[int], set[int]]:
         """Of `contact_ids`: those with a phone, and those whose phone is counted as stopped
         (on SMS or Viber)."""
         wanted = sorted(set(contact_ids))
-        if not wanted:
-            return set(), set()
-        rows = await self.conn.execute(
-            select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
-                contacts.c.account_id == self.account_id,
-                one_of(self.conn, contacts.c.id, wanted),
-                contacts.c.phone.is_not(None),
-            )
-        )
         phoned, stopped = set(), set()
-        for contact_id, is_stopped in rows:
-            phoned.add(contact_id)
-            if is_stopped:
-                stopped.add(contact_id)
+        for start in range(0, len(wanted), 10_000):
+            rows = await self.conn.execute(
+                select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
+                    contacts.c.account_id == self.account_id,
+                    one_of(self.conn, contacts.c.id, wanted[start : start + 10_000]),
+                    contacts.c.phone.is_not(None),
+                )
+            )
+            for contact_id, is_stopped in rows:
+                phoned.add(contact_id)
+                if is_stopped:
+                    stopped.add(contact_id)
         return phoned, stopped
 
     async def members_with_phone(self, list_id: int) -> int:
@@ -376,7 +435,7 @@ class ListRepository:
                 lists.c.account_id == self.account_id, lists.c.id == list_id
             )
         )
-        return int(row.scalar_one_or_none() or 0)
+        return self.ledger.seen_with_phone(list_id, int(row.scalar_one_or_none() or 0))
 
     # --- counter upkeep for changes made elsewhere ---------------------------------------------
 
@@ -387,30 +446,23 @@ class ListRepository:
         the counted stop list (`stopped` ±1): every list holding it moves with it."""
         if with_phone == 0 and stopped == 0:
             return
-        await self.conn.execute(
-            update(lists)
-            .where(
-                lists.c.account_id == self.account_id,
-                lists.c.id.in_(
-                    select(list_members.c.list_id).where(
-                        list_members.c.account_id == self.account_id,
-                        list_members.c.contact_id == contact_id,
-                    )
-                ),
-            )
-            .values(
-                items_with_phone=lists.c.items_with_phone + with_phone,
-                stop_list_count=lists.c.stop_list_count + stopped,
+        rows = await self.conn.execute(
+            select(list_members.c.list_id).where(
+                list_members.c.account_id == self.account_id,
+                list_members.c.contact_id == contact_id,
             )
         )
+        for (list_id,) in rows:
+            self.ledger.members(list_id, with_phone=with_phone, stopped=stopped)
 
     async def shift_stop_count_of_phones(self, phones: Sequence[str], delta: int) -> None:
         """Phones moved on (+1) or off (-1) the counted stop list: every list holding a
-        contact with one of them moves by the number of such members."""
+        contact with one of them moves by the number of such members. The caller holds the
+        phones' buckets and the contacts holding them, so these memberships stand still."""
         if not phones or delta == 0:
             return
-        per_list = (
-            select(list_members.c.list_id, func.count().label("n"))
+        rows = await self.conn.execute(
+            select(list_members.c.list_id, func.count())
             .select_from(
                 list_members.join(
                     contacts,
@@ -418,54 +470,23 @@ class ListRepository:
                     & (contacts.c.id == list_members.c.contact_id),
                 )
             )
-            .where(list_members.c.account_id == self.account_id, contacts.c.phone.in_(phones))
-            .group_by(list_members.c.list_id)
-            .subquery()
-        )
-        await self.conn.execute(
-            update(lists)
-            .where(lists.c.account_id == self.account_id, lists.c.id == per_list.c.list_id)
-            .values(stop_list_count=lists.c.stop_list_count + delta * per_list.c.n)
-        )
-
-    async def release_contacts(self, doomed: Select[Any]) -> None:
-        """Before contacts are deleted: take them off every list's counters.
-
-        `doomed` selects the contact ids about to go.
-        """
-        counted = stop_counted(contacts.c.account_id, contacts.c.phone)
-        per_list = (
-            select(
-                list_members.c.list_id,
-                func.count().label("n"),
-                func.count(contacts.c.phone).label("p"),
-                func.sum(case((counted, 1), else_=0)).label("s"),
-            )
-            .select_from(
-                list_members.join(
-                    contacts,
-                    and_(
-                        contacts.c.account_id == list_members.c.account_id,
-                        contacts.c.id == list_members.c.contact_id,
-                    ),
-                )
-            )
             .where(
                 list_members.c.account_id == self.account_id,
-                list_members.c.contact_id.in_(doomed),
+                one_of(self.conn, contacts.c.phone, list(phones), String()),
             )
             .group_by(list_members.c.list_id)
-            .subquery()
         )
-        await self.conn.execute(
-            update(lists)
-            .where(lists.c.account_id == self.account_id, lists.c.id == per_list.c.list_id)
-            .values(
-                items=lists.c["items"] - per_list.c.n,
-                items_with_phone=lists.c.items_with_phone - per_list.c.p,
-                stop_list_count=lists.c.stop_list_count - per_list.c.s,
-            )
-        )
+        for list_id, count in rows:
+            self.ledger.members(list_id, stopped=delta * int(count))
+
+
+_PG_ADD_MEMBERS = """
+INSERT INTO list_members (account_id, list_id, contact_id)
+SELECT :account_id, l, c
+FROM unnest(CAST(:lists AS bigint[]), CAST(:contacts AS bigint[])) AS x(l, c)
+ON CONFLICT DO NOTHING
+RETURNING list_id, contact_id
+"""
 
 
 def _compare(column: Any, op: Op, value: object) -> ColumnElement[bool]:

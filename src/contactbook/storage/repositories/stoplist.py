@@ -1,4 +1,9 @@
-"""The stop list; entries move the `stop_list_count` of every list holding their phone."""
+"""The stop list; entries move the `stop_list_count` of every list holding their phone.
+
+A change takes its phones' buckets exclusively, then locks the contacts holding those phones
+(storage.locks), so the members it counts hold still and a contact getting one of the phones
+waits: the count it moves is exact.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,26 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.queries import Condition, Op
 from contactbook.domain.stoplist import COUNTED_CHANNELS, Channel, StopEntry
+from contactbook.storage.dialect import one_of
 from contactbook.storage.ids import next_ids
+from contactbook.storage.ledger import Ledger
+from contactbook.storage.locks import lock_phones
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.tables import contacts, list_members, stoplist
 
@@ -35,10 +54,10 @@ def to_entry(row: Any) -> StopEntry:
 class StopListRepository:
     """The account's stop list."""
 
-    def __init__(self, conn: AsyncConnection, account_id: int) -> None:
+    def __init__(self, conn: AsyncConnection, account_id: int, ledger: Ledger) -> None:
         self.conn = conn
         self.account_id = account_id
-        self._lists = ListRepository(conn, account_id)
+        self._lists = ListRepository(conn, account_id, ledger)
 
     async def page(
         self,
@@ -126,6 +145,7 @@ class StopListRepository:
         """Stop each phone on `channels` (keeping channels already set); one entry per phone,
         in the order given."""
         ordered = list(dict.fromkeys(phones))
+        await self._hold(ordered)
         before = await self.by_phones(ordered)
         missing = [phone for phone in ordered if phone not in before]
         ids = await next_ids(self.conn, "stoplist", len(missing))
@@ -157,13 +177,37 @@ class StopListRepository:
         await self._recount(before, after)
         return [after[phone] for phone in ordered]
 
-    async def remove(
-        self, entries: Sequence[StopEntry], channels: frozenset[Channel], now: datetime
+    async def remove_phones(
+        self, phones: Sequence[str], channels: frozenset[Channel], now: datetime
+    ) -> int:
+        """Take `channels` off each phone's entry (an entry left with no channel is deleted);
+        return how many of the phones had an entry."""
+        ordered = sorted(set(phones))
+        if not ordered or not channels:
+            return 0
+        await self._hold(ordered)
+        before = await self.by_phones(ordered)
+        await self._remove(before, channels, now)
+        return len(before)
+
+    async def remove_ids(
+        self, entry_ids: Sequence[int], channels: frozenset[Channel], now: datetime
+    ) -> int:
+        """`remove_phones` for entries named by id; unknown ids are skipped."""
+        if not entry_ids or not channels:
+            return 0
+        phones = [entry.phone for entry in await self.by_ids(entry_ids)]
+        await self._hold(phones)
+        # Read again under the locks: an entry may have gone meanwhile.
+        held = {entry.phone: entry for entry in await self.by_ids(entry_ids)}
+        await self._remove(held, channels, now)
+        return len(held)
+
+    async def _remove(
+        self, before: dict[str, StopEntry], channels: frozenset[Channel], now: datetime
     ) -> None:
-        """Take `channels` off each entry; an entry left with no channel is deleted."""
-        if not entries or not channels:
+        if not before:
             return
-        before = {entry.phone: entry for entry in entries}
         phones = sorted(before)
         await self.conn.execute(
             update(stoplist)
@@ -178,6 +222,21 @@ class StopListRepository:
             )
         )
         await self._recount(before, await self.by_phones(phones))
+
+    async def _hold(self, phones: Sequence[str]) -> None:
+        """Steps 1 and 2 of the lock order for a stop-list change: the phones' buckets
+        (exclusive), then the contacts holding the phones."""
+        await lock_phones(self.conn, self.account_id, phones, exclusive=True)
+        if phones and self.conn.dialect.name == "postgresql":
+            await self.conn.execute(
+                select(contacts.c.id)
+                .where(
+                    contacts.c.account_id == self.account_id,
+                    one_of(self.conn, contacts.c.phone, sorted(set(phones)), String()),
+                )
+                .order_by(contacts.c.id)
+                .with_for_update(key_share=True)
+            )
 
     async def is_counted(self, phone: str) -> bool:
         """True if the phone is stopped on SMS or Viber."""

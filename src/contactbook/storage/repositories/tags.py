@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import Conflict, TagNotFound
 from contactbook.domain.tags import DEFAULT_TAG_COLOR, Tag, TagInput
+from contactbook.storage.dialect import insert_ignore
 from contactbook.storage.ids import next_ids
 from contactbook.storage.tables import contact_tags, tags
 
@@ -65,29 +66,34 @@ class TagRepository:
 
     async def ensure(self, wanted: Sequence[TagInput], now: datetime) -> list[Tag]:
         """The tags named in `wanted`, creating missing ones and recolouring where a colour is
-        given; in the order given."""
+        given; in the order given.
+
+        Two writers may create the same tag at once: inserts skip names taken meanwhile and
+        go in name order, so they wait for each other instead of deadlocking.
+        """
         existing = await self.find(tag.name for tag in wanted)
-        missing = [tag for tag in wanted if tag.name.casefold() not in existing]
-        ids = await next_ids(self.conn, "tags", len(missing))
+        missing = sorted(
+            {
+                tag.name.casefold(): tag for tag in wanted if tag.name.casefold() not in existing
+            }.items()
+        )
         if missing:
-            rows = [
-                {
-                    "account_id": self.account_id,
-                    "id": tag_id,
-                    "name": tag.name,
-                    "name_folded": tag.name.casefold(),
-                    "color": tag.color or DEFAULT_TAG_COLOR,
-                    "created_at": now,
-                }
-                for tag_id, tag in zip(ids, missing, strict=True)
-            ]
-            await self.conn.execute(insert(tags), rows)
-            for row in rows:
-                existing[str(row["name_folded"])] = Tag(
-                    int(row["id"]),  # type: ignore[call-overload]
-                    str(row["name"]),
-                    str(row["color"]),
-                )
+            ids = await next_ids(self.conn, "tags", len(missing))
+            await self.conn.execute(
+                insert_ignore(self.conn, tags, ["account_id", "name_folded"]),
+                [
+                    {
+                        "account_id": self.account_id,
+                        "id": tag_id,
+                        "name": tag.name,
+                        "name_folded": folded,
+                        "color": tag.color or DEFAULT_TAG_COLOR,
+                        "created_at": now,
+                    }
+                    for tag_id, (folded, tag) in zip(ids, missing, strict=True)
+                ],
+            )
+            existing.update(await self.find(folded for folded, _ in missing))
         result: list[Tag] = []
         for tag in wanted:
             stored = existing[tag.name.casefold()]
@@ -197,7 +203,7 @@ class TagRepository:
         if not tag_ids:
             return
         await self.conn.execute(
-            insert(contact_tags),
+            insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"]),
             [
                 {
                     "account_id": self.account_id,
