@@ -13,9 +13,9 @@ import typer
 
 from contactbook.cli import transfer
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import DomainError, InvalidInput
+from contactbook.domain.errors import Busy, DomainError, InvalidInput
 from contactbook.domain.inboxes import ChannelType, Inbox
-from contactbook.services import accounts, inboxes
+from contactbook.services import accounts, inboxes, integrity
 from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate as run_migrations
 from contactbook.storage.uow import Database, UnitOfWork
@@ -45,6 +45,7 @@ DatabaseUrl = Annotated[
     ),
 ]
 AccountId = Annotated[int, typer.Option("--account-id", help="The account's id.")]
+_ATTEMPTS = 4
 
 
 def _print(data: dict[str, Any]) -> None:
@@ -65,8 +66,15 @@ def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migra
             await run_migrations(database_url)
         db = Database(database_url, pool_size=1)
         try:
-            async with db.unit(ctx) as uow:
-                return await work(uow)
+            for attempt in range(_ATTEMPTS):
+                try:
+                    async with db.unit(ctx) as uow:
+                        return await work(uow)
+                except Busy:  # rolled back for concurrent writers: nothing changed yet
+                    if attempt == _ATTEMPTS - 1:
+                        raise
+                    await asyncio.sleep(0.05 * (attempt + 1))
+            raise AssertionError("unreachable")
         finally:
             await db.dispose()
 
@@ -222,6 +230,22 @@ def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATA
     for inbox in _run(database_url, work, ctx=ctx):
         _print({"inbox_id": inbox.id, "name": inbox.name,
                 "channel_type": inbox.channel_type.value})  # fmt: skip
+
+
+@app.command()
+def check(
+    account_id: AccountId,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Fix what differs, in one transaction.")
+    ] = False,
+    database_url: DatabaseUrl = DEFAULT_DATABASE_URL,
+) -> None:
+    """Recompute an account's counters and invariants from its rows; print what differs as
+    JSON. Exit status 1 when something differs (also when repaired), 0 when clean."""
+    report = _run(database_url, lambda uow: integrity.check_account(uow, account_id, repair=repair))
+    _print(report.as_json())
+    if not report.clean:
+        raise typer.Exit(1)
 
 
 def main() -> None:

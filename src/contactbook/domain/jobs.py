@@ -51,3 +51,5 @@ class Job:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     heartbeat_at: datetime | None = None
+    # The token of the claim this copy was read under (see storage.leases).
+    lease: int = 0

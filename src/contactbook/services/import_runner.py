@@ -15,9 +15,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from contactbook.domain.context import RequestContext
-from contactbook.domain.errors import InvalidInput
+from contactbook.domain.errors import Busy, InvalidInput
 from contactbook.domain.fields import FieldDefinition
 from contactbook.domain.imports import (
     CleanRow,
@@ -26,10 +27,12 @@ from contactbook.domain.imports import (
     ImportSummary,
     RowError,
     clean_row,
+    custom_columns,
 )
 from contactbook.services.import_files import ErrorFile, ImportFile, RawRow
 from contactbook.services.imports import (
     ImportTarget,
+    column_key,
     define_columns,
     prepare_import,
     refresh_statistics,
@@ -43,7 +46,22 @@ BatchHook = Callable[[UnitOfWork, "Progress"], Awaitable[None]]
 ProgressHook = Callable[["Progress"], None]
 
 DEFAULT_BATCH = 5000
-RACE_RETRIES = 3
+RACE_RETRIES = 4
+T = TypeVar("T")
+
+
+async def retrying(units: UnitFactory, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """`work` in a unit of its own, run again (a few times) when concurrent writers made the
+    store roll the unit back."""
+    for attempt in range(RACE_RETRIES):
+        try:
+            async with units() as uow:
+                return await work(uow)
+        except Busy:
+            if attempt == RACE_RETRIES - 1:
+                raise
+            await asyncio.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +114,7 @@ async def run_import(
     """
     started = time.perf_counter()
     source.read_header()
-    async with units() as uow:
-        target = await prepare_import(uow, ctx, source.header, options)
+    target = await retrying(units, lambda uow: prepare_import(uow, ctx, source.header, options))
     loop = asyncio.get_running_loop()
     totals = replace(done) if done is not None else ImportSummary()
     rows_done = skip
@@ -149,9 +166,12 @@ async def run_import(
                     if errors is not None:
                         errors.write(batch_errors)
                 break
-            except RowsRaced:
+            except (RowsRaced, Busy):
+                # Another writer took a unique value or collided with the batch: the batch's
+                # transaction rolled back whole (errors file included: it is written last).
                 if attempt == RACE_RETRIES - 1:
                     raise
+                await asyncio.sleep(0.05 * (attempt + 1))
         totals, rows_done = after, rows_done + len(batch)
         batches_done += 1
         if batches_done & (batches_done - 1) == 0:  # after batches 1, 2, 4, 8, …
@@ -173,14 +193,15 @@ async def _define_new_keys(
     keys = list(dict.fromkeys(key for _, raw in batch if raw for key in raw))  # file order
     if not set(keys) - target.fields_by_column.keys():
         return
-    async with units() as uow:
-        try:
-            await define_columns(uow, keys, target)
-        except InvalidInput as exc:
-            bad = {problem.field for problem in exc.problems}
-            await define_columns(uow, [key for key in keys if key not in bad], target)
-            for index, (line, raw) in enumerate(batch):
-                if raw and bad & raw.keys():
-                    name = sorted(bad & raw.keys())[0]
-                    unreadable.append(RowError(line, name, f"{name}: not a valid field key", raw))
-                    batch[index] = (line, None)
+    bad = {
+        key
+        for key in custom_columns(keys)
+        if key not in target.fields_by_column and column_key(key)[1]
+    }
+    good = [key for key in keys if key not in bad]
+    await retrying(units, lambda uow: define_columns(uow, good, target))
+    for index, (line, raw) in enumerate(batch):
+        if raw and bad & raw.keys():
+            name = sorted(bad & raw.keys())[0]
+            unreadable.append(RowError(line, name, f"{name}: not a valid field key", raw))
+            batch[index] = (line, None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import InvalidInput
+from contactbook.domain.errors import InvalidInput, Problem
 from contactbook.domain.fields import (
     FieldDefinition,
     FieldScope,
@@ -80,14 +80,14 @@ async def define_columns(uow: UnitOfWork, columns: Iterable[str], target: Import
     by_name = {d.name.casefold(): d for d in contact_fields}
     problems = []
     now = utcnow()
+    mapped: dict[str, FieldDefinition] = {}
     new: dict[str, list[str]] = {}
     for column in wanted:
         found = by_key.get(column) or by_name.get(column.casefold())
         if found is not None:
-            target.fields_by_column[column] = found
+            mapped[column] = found
             continue
-        key = column if not check_key(column) else slugify_key(column)
-        key_problems = check_key(key, column)
+        key, key_problems = column_key(column)
         if key_problems:
             problems.extend(key_problems)
             continue
@@ -103,10 +103,20 @@ async def define_columns(uow: UnitOfWork, columns: Iterable[str], target: Import
             )
         )  # fmt: skip
         for column in columns_of_key:
-            target.fields_by_column[column] = found
+            mapped[column] = found
     uow.forget_catalog()
     if problems:
         raise InvalidInput(problems)
+    # Only once everything is stored: a unit that rolls back (and runs again) leaves no
+    # mapping to a field that does not exist.
+    target.fields_by_column.update(mapped)
+
+
+def column_key(column: str) -> tuple[str, list[Problem]]:
+    """The field key a custom column gets (its own name, else its slug), and what is wrong
+    with it if it cannot be one."""
+    key = column if not check_key(column) else slugify_key(column)
+    return key, check_key(key, column)
 
 
 async def _list_by_name(uow: UnitOfWork, name: str, target: ImportTarget) -> int:

@@ -1,8 +1,10 @@
 """Working through queued jobs: claim one, run it batch by batch, record how it ended.
 
-A job records its progress in the same transaction as each batch it writes, and beats a heart
-while it works. If the worker stops (a restart, a crash), the job keeps its last committed
-progress; once its heartbeat is stale another worker (or the same one, restarted) claims it and
+A worker runs a job only while it holds the job's lease (`storage.leases`: released by the
+database or the kernel the moment the worker is gone, however long a batch takes while it
+lives). Each batch records the job's progress in its own transaction, under the claim's
+fencing token: a worker that lost the lease cannot commit. If the worker stops (a restart, a
+crash), the job keeps its last committed progress and the next worker to take the lease
 resumes after the last committed row. A job whose file is gone fails with a message saying so.
 """
 
@@ -25,9 +27,14 @@ from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.services.exports import export_contacts
 from contactbook.services.import_files import ErrorFile, ImportFile, keep_errors_up_to
 from contactbook.services.import_runner import Progress, run_import
+from contactbook.storage.leases import JobLeases, Lease
 from contactbook.storage.uow import UnitOfWork
 
 log = logging.getLogger("contactbook.jobs")
+
+
+class LeaseLost(Exception):  # a signal to stop, not a domain error
+    """Another worker claimed the job since this one did: stop without writing anything."""
 
 
 class Units(Protocol):
@@ -42,6 +49,7 @@ class JobRunner:
     def __init__(
         self,
         units: Units,
+        leases: JobLeases,
         executor: Executor | None,
         batch_size: int,
         *,
@@ -49,6 +57,7 @@ class JobRunner:
         idle_seconds: float = 1.0,
     ) -> None:
         self.units = units
+        self.leases = leases
         self.stale_after = stale_after
         self.executor = executor
         self.batch_size = batch_size
@@ -62,27 +71,44 @@ class JobRunner:
     async def serve(self) -> None:
         """Claim and run jobs until cancelled."""
         while True:
-            job = await self.claim()
-            if job is None:
+            claimed = await self.claim()
+            if claimed is None:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
                 continue
-            await self.run(job)
+            job, lease = claimed
+            try:
+                await self.run(job)
+            finally:
+                await lease.release()
 
-    async def claim(self) -> Job | None:
-        """The oldest job this process can run (its file is here), now marked running."""
+    async def claim(self) -> tuple[Job, Lease] | None:
+        """The oldest job this process can run (its file is here) and no live worker holds,
+        now marked running under a new token, with its lease."""
         now = utcnow()
-        async with self.units() as uow:
-            for job in await uow.job_queue.candidates(now - self.stale_after):
-                local = job.kind is JobKind.EXPORT or Path(job.path).exists()
-                if not local and job.state is JobState.QUEUED and job.heartbeat_at is None:
-                    continue  # another machine received the upload
-                if await uow.job_queue.claim(job, now):
-                    return job
+        async with self.units(write=False) as uow:
+            candidates = await uow.job_queue.candidates(now - self.stale_after)
+        for job in candidates:
+            local = job.kind is JobKind.EXPORT or Path(job.path).exists()
+            if not local and job.state is JobState.QUEUED and job.heartbeat_at is None:
+                continue  # another machine received the upload
+            lease = await self.leases.take(job.id)
+            if lease is None:
+                continue  # a live worker has it
+            try:
+                async with self.units() as uow:
+                    claimed = await uow.job_queue.claim(job, now)
+            except BaseException:
+                await lease.release()
+                raise
+            if claimed is not None:
+                return claimed, lease
+            await lease.release()  # it finished meanwhile
         return None
 
     async def run(self, job: Job) -> None:
+        """Run a claimed job (its lease held by the caller) to its end."""
         ctx = await self._context(job)
         try:
             if ctx is None:
@@ -93,6 +119,8 @@ class JobRunner:
                 await self._export(job, ctx)
         except asyncio.CancelledError:
             raise  # stopping: the job resumes from its last committed batch
+        except LeaseLost:
+            log.warning("job %s was claimed by another worker; this one stops", job.id)
         except (DomainError, OSError, ValueError) as exc:
             await self._finish(job, ctx, JobState.FAILED, _describe(exc))
         except Exception as exc:
@@ -129,8 +157,11 @@ class JobRunner:
 
         async def record(uow: UnitOfWork, progress: Progress) -> None:
             s = progress.summary
-            await uow.jobs.save(
+            # Under the claim's token, before the batch's refused rows are written: a batch
+            # of a worker that lost the job rolls back and leaves no trace.
+            held = await uow.jobs.save(
                 job.id,
+                lease=job.lease,
                 rows=s.rows,
                 created=s.created,
                 updated=s.updated,
@@ -141,6 +172,8 @@ class JobRunner:
                 bytes_done=progress.bytes_done,
                 heartbeat_at=utcnow(),
             )
+            if not held:
+                raise LeaseLost
 
         with ImportFile(path, options.format, options.aliases) as source:
             sink = ErrorFile(errors_path, lambda: source.header, append=resuming)
@@ -165,7 +198,11 @@ class JobRunner:
         path = Path(job.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         written = 0
-        with path.open("wb") as target:
+        # Written aside and moved into place once this claim still holds the job: readers
+        # never see half a file, and a worker that lost the job never overwrites the one
+        # that took it over.
+        draft = path.with_name(f"{path.name}.{job.lease}.part")
+        with draft.open("wb") as target:
             async for chunk in export_contacts(
                 lambda: self.units(ctx, write=False),
                 ctx,
@@ -175,7 +212,12 @@ class JobRunner:
                 target.write(chunk)
                 written += len(chunk)
         async with self.units(ctx) as uow:
-            await uow.jobs.save(job.id, bytes_done=written, bytes_total=written)
+            if not await uow.jobs.save(
+                job.id, lease=job.lease, bytes_done=written, bytes_total=written
+            ):
+                draft.unlink(missing_ok=True)
+                raise LeaseLost
+            draft.replace(path)
         await self._finish(job, ctx, JobState.SUCCEEDED, None)
 
     async def _finish(
@@ -184,6 +226,7 @@ class JobRunner:
         async with self.units(ctx or RequestContext(account_id=job.account_id)) as uow:
             await uow.jobs.save(
                 job.id,
+                lease=job.lease,
                 state=state.value,
                 message=message,
                 finished_at=utcnow(),

@@ -21,6 +21,7 @@ from contactbook.domain.context import RequestContext
 from contactbook.domain.errors import Busy
 from contactbook.domain.fields import FieldDefinition
 from contactbook.storage.engine import backend_name, make_engine
+from contactbook.storage.leases import leases_for
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.locks import lock_phones
 from contactbook.storage.positions import PositionIndex
@@ -30,6 +31,7 @@ from contactbook.storage.repositories.contacts import ContactRepository
 from contactbook.storage.repositories.events import EventRepository
 from contactbook.storage.repositories.fields import FieldRepository
 from contactbook.storage.repositories.inboxes import InboxRepository
+from contactbook.storage.repositories.integrity import IntegrityRepository
 from contactbook.storage.repositories.jobs import JobQueue, JobRepository
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.repositories.stoplist import StopListRepository
@@ -149,6 +151,10 @@ class UnitOfWork:
     def job_queue(self) -> JobQueue:
         return JobQueue(self.conn)
 
+    def integrity(self, account_id: int) -> IntegrityRepository:
+        """The invariants of any account (operator work: this unit need not be bound)."""
+        return IntegrityRepository(self.conn, account_id)
+
     async def hold_phones(self, phones: Iterable[str | None]) -> None:
         """Before locking contacts that will get these phones: take the phones' buckets
         (shared), so their stop-list state holds still until this unit ends."""
@@ -184,6 +190,7 @@ class Database:
         self.backend = backend_name(url)
         self.engine: AsyncEngine = make_engine(url, pool_size=pool_size, echo=echo)
         self.positions = PositionIndex(self.engine)
+        self.leases = leases_for(url, self.engine)
         # Reads run without a transaction on PostgreSQL (each is one statement): no BEGIN and
         # COMMIT round trips. Same pool; the option is set as a connection is handed out.
         self._reader = (

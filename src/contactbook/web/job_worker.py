@@ -32,6 +32,7 @@ class JobWorker:
         settings = self.runtime.settings
         self.runner = JobRunner(
             self.runtime.db.unit,
+            self.runtime.db.leases,
             self.executor,
             settings.job_batch_size,
             stale_after=timedelta(seconds=settings.job_stale_seconds),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import JobNotFound
@@ -39,6 +39,7 @@ def to_job(row: Any) -> Job:
         started_at=row.started_at,
         finished_at=row.finished_at,
         heartbeat_at=row.heartbeat_at,
+        lease=row.lease,
     )
 
 
@@ -90,12 +91,14 @@ class JobRepository:
         )
         return [to_job(row) for row in rows]
 
-    async def save(self, job_id: int, **values: object) -> None:
-        await self.conn.execute(
-            update(jobs)
-            .where(jobs.c.account_id == self.account_id, jobs.c.id == job_id)
-            .values(values)
-        )
+    async def save(self, job_id: int, lease: int | None = None, **values: object) -> bool:
+        """Write `values` to the job; with `lease`, only while the job is still held under
+        that token (False when another worker has claimed it since)."""
+        where = [jobs.c.account_id == self.account_id, jobs.c.id == job_id]
+        if lease is not None:
+            where.append(jobs.c.lease == lease)
+        result = await self.conn.execute(update(jobs).where(*where).values(values))
+        return bool(result.rowcount)
 
 
 class JobQueue:
@@ -105,7 +108,8 @@ class JobQueue:
         self.conn = conn
 
     async def candidates(self, stale_before: datetime, limit: int = 20) -> list[Job]:
-        """Queued jobs, and running ones whose worker stopped beating (oldest first)."""
+        """Queued jobs, and running ones that have not reported since `stale_before` (their
+        worker may be gone: whether it is, its lease tells), oldest first."""
         rows = await self.conn.execute(
             select(jobs)
             .where(
@@ -122,25 +126,23 @@ class JobQueue:
         )
         return [to_job(row) for row in rows]
 
-    async def claim(self, job: Job, now: datetime) -> bool:
-        """Take `job` if it is still as seen (one claimer wins)."""
-        heartbeat = (
-            jobs.c.heartbeat_at.is_(None)
-            if job.heartbeat_at is None
-            else jobs.c.heartbeat_at == job.heartbeat_at
-        )
+    async def claim(self, job: Job, now: datetime) -> Job | None:
+        """Mark `job` running under a new lease token and return it as stored now (its
+        committed progress); None if it finished meanwhile. The caller holds its lease."""
         result = await self.conn.execute(
             update(jobs)
             .where(
                 jobs.c.account_id == job.account_id,
                 jobs.c.id == job.id,
-                jobs.c.state == job.state.value,
-                heartbeat,
+                jobs.c.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]),
             )
             .values(
                 state=JobState.RUNNING.value,
                 heartbeat_at=now,
-                started_at=job.started_at or now,
+                started_at=func.coalesce(jobs.c.started_at, now),
+                lease=jobs.c.lease + 1,
             )
+            .returning(*jobs.c)
         )
-        return bool(result.rowcount)
+        row = result.first()
+        return None if row is None else to_job(row)

@@ -38,8 +38,9 @@ from contactbook.web.dialects.chatwoot.params import (
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.routing import RetryingRoute
 
-router = APIRouter()
+router = APIRouter(route_class=RetryingRoute)
 INBOXES = frozenset({"inboxes"})
 
 

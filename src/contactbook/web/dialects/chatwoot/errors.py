@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    Busy,
     DomainError,
     DuplicateContact,
     DuplicateField,
@@ -130,6 +131,9 @@ def render(exc: DomainError, resource: Resource = "contact") -> Response:
     if isinstance(exc, RateLimited):
         headers = {"Retry-After": str(exc.retry_after)}
         return RailsJson({"error": "Too many requests"}, 429, headers=headers)
+    if isinstance(exc, Busy):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return RailsJson({"status": 503, "error": exc.message}, 503, headers=headers)
     if isinstance(exc, InvalidInput):
         return _invalid(exc, resource)
     if isinstance(exc, DuplicateContact):

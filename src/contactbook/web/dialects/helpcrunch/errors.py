@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    Busy,
     ContactNotFound,
     DomainError,
     DuplicateContact,
@@ -186,6 +187,10 @@ def domain_error_response(exc: DomainError) -> Response:
             429,
             [item("too_many_requests", "Too many requests")],
             {"Retry-After": str(exc.retry_after)},
+        )
+    if isinstance(exc, Busy):
+        return envelope(
+            503, [item("service_unavailable", exc.message)], {"Retry-After": str(exc.retry_after)}
         )
     # Other conflicts (a duplicate list or field) and anything else the caller caused.
     return envelope(400, [item(exc.code, exc.message)])

@@ -14,8 +14,9 @@ from contactbook.web.dialects.native.mapping import inbox_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routing import RetryingRoute
 
-router = APIRouter(tags=["account"])
+router = APIRouter(route_class=RetryingRoute, tags=["account"])
 
 
 @router.get("/account", operation_id="GetAccount")

@@ -29,8 +29,9 @@ from contactbook.web.dialects.native.schemas import (
     contact_out,
 )
 from contactbook.web.responses import Json, empty
+from contactbook.web.routing import RetryingRoute
 
-router = APIRouter(tags=["contacts"])
+router = APIRouter(route_class=RetryingRoute, tags=["contacts"])
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 

@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    Busy,
     Conflict,
     DomainError,
     Forbidden,
@@ -32,6 +33,7 @@ STATUS: dict[type[DomainError], int] = {
     Unauthenticated: 401,
     Forbidden: 403,
     RateLimited: 429,
+    Busy: 503,
 }
 
 TITLES = {
@@ -47,6 +49,7 @@ TITLES = {
     422: "Invalid input",
     429: "Too many requests",
     500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -87,7 +90,7 @@ def domain_problem(exc: DomainError) -> Response:
         errors = [{"field": p.field, "code": p.code, "message": p.message} for p in exc.problems]
     elif isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="contactbook"'
-    elif isinstance(exc, RateLimited):
+    elif isinstance(exc, RateLimited | Busy):
         headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, PreconditionFailed):
         headers["ETag"] = f'"{exc.current_version}"'

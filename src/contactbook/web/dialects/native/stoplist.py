@@ -14,8 +14,9 @@ from contactbook.web.dialects.native.mapping import stop_out
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.schemas import StopIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routing import RetryingRoute
 
-router = APIRouter(tags=["stoplist"])
+router = APIRouter(route_class=RetryingRoute, tags=["stoplist"])
 
 
 @router.get("/stoplist", operation_id="ListStopEntries")

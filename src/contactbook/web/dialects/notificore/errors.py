@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    Busy,
     Conflict,
     ContactNotFound,
     DomainError,
@@ -59,6 +60,7 @@ BUSINESS: dict[type[DomainError], tuple[int, str | None]] = {
     Conflict: (409, None),
     Forbidden: (403, None),
     RateLimited: (429, "Too many requests"),
+    Busy: (503, None),
     DomainError: (400, None),
 }
 
@@ -121,7 +123,7 @@ def domain_error(exc: DomainError) -> Response:
         return business("Contact is already exist in contact book")
     status, message = next(BUSINESS[cls] for cls in type(exc).__mro__ if cls in BUSINESS)
     message = message or exc.message
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Busy) else None
     if status == 404:
         return Json({"message": message}, 404)
     return business(message, status, headers)

@@ -21,8 +21,9 @@ from contactbook.web.dialects.notificore.queries import (
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routing import RetryingRoute
 
-router = APIRouter()
+router = APIRouter(route_class=RetryingRoute)
 
 
 @router.get("/groups")
