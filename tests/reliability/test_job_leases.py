@@ -171,8 +171,8 @@ def test_three_kills_mid_import_resume_to_exact_counts(
     expected = write_phones_csv(tmp_path / "killed.csv", 20_000)
     stale, batch = 5.0, 4000
     env = {"CONTACTBOOK_JOB_STALE_SECONDS": str(stale), "CONTACTBOOK_JOB_BATCH_SIZE": str(batch)}
-    account_id, key = new_account(url, "Killed")
     served = ServedProcess(url, directory, workers=2, env=env)
+    account_id, key = new_account(url, "Killed")
     logs = [LogWatch(served.log_path)]
     native = served.client(key)
     findings = Findings()

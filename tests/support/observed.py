@@ -8,6 +8,7 @@ wrong (lost updates, counters, 5xx, the server log, `contactbook check`) at once
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -145,5 +146,7 @@ class Findings:
                 f"deadlock); first: {log.first_traceback()}",
             )
         self.failed.extend(invariant_problems(database_url, account_id))
+        for note in self.notes:
+            sys.stdout.write(note + "\n")  # shown for passing tests too, with pytest -rP
         message = "\n".join(self.failed + [f"(note) {n}" for n in self.notes])
         assert not self.failed, message
