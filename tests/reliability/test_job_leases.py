@@ -178,6 +178,8 @@ def test_three_kills_mid_import_resume_to_exact_counts(
     findings = Findings()
     seen: list[Sighting] = []
     kills: list[int] = []
+    kill_times: list[float] = []
+    ups: list[float] = []
     try:
         job_url = start_import(native, tmp_path / "killed.csv")
         for _ in range(3):
@@ -187,13 +189,23 @@ def test_three_kills_mid_import_resume_to_exact_counts(
             if now.state != "running":
                 break
             served.kill()
+            killed_at = time.monotonic()
             kills.append(now.counts["rows"])
             served = ServedProcess(url, directory, workers=2, env=env)
+            ups.append(time.monotonic() - killed_at)
             logs.append(LogWatch(served.log_path))
             native.base_url = httpx.URL(served.url + "/contactbook/v1")
+            kill_times.append(killed_at)
         findings.equal("kills made mid-import", len(kills), 3)
-        findings.note(f"killed at rows {kills}")
         watch_until(native, job_url, seen, JOB_TIMEOUT)
+        resumed = [
+            next((f"{s.at - at:.1f}" for s in seen if s.at > at and s.counts["rows"] > rows), "-")
+            for rows, at in zip(kills, kill_times, strict=True)
+        ]
+        findings.note(
+            f"killed at rows {kills}; new server up after {[f'{u:.1f}' for u in ups]} s; "
+            f"job past the kill's rows again after {resumed} s"
+        )
         keep_watching(native, job_url, seen, stale + 2)
         judge_states(findings, seen, expected)
         judge_rows(findings, native, job_url, expected)
