@@ -1,0 +1,1 @@
+"""Reliability under contention and crashes, against a live multi-worker server."""
