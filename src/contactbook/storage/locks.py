@@ -62,11 +62,3 @@ async def lock_phones(
     keys = phone_keys(account_id, phones)
     if keys:
         await conn.execute(_EXCLUSIVE if exclusive else _SHARED, {"ns": PHONES, "keys": keys})
-
-
-async def lock_all_phones(conn: AsyncConnection, account_id: int) -> None:
-    """Every phone bucket of the account, shared: for bulk writes whose phones span them."""
-    if conn.dialect.name != "postgresql":
-        return
-    keys = sorted(((account_id * PHONE_BUCKETS + b) & 0x7FFFFFFF) for b in range(PHONE_BUCKETS))
-    await conn.execute(_SHARED, {"ns": PHONES, "keys": keys})

@@ -325,13 +325,12 @@ class ListRepository:
         wanted = sorted({(lid, cid) for lid, cids in members.items() for cid in cids})
         added: list[tuple[int, int]] = []
         for start in range(0, len(wanted), _PAIRS_PER_STATEMENT):
-            added += await self.insert_pairs(wanted[start : start + _PAIRS_PER_STATEMENT])
+            added += await self._insert_pairs(wanted[start : start + _PAIRS_PER_STATEMENT])
         await self._count(added, +1)
         return added
 
-    async def insert_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-        """Insert (list, contact) memberships that are missing; return those inserted. The
-        counters are the caller's to move."""
+    async def _insert_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Insert (list, contact) memberships that are missing; return those inserted."""
         if not pairs:
             return []
         if self.conn.dialect.name == "postgresql":
