@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.ids import parse_int64
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import (
     All,
@@ -212,7 +213,7 @@ def _tag_names(value: object, path: str) -> list[str]:
 
 def _integer(value: object, path: str) -> int:
     if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+        value = parse_int64(value) if value.strip().isascii() else value
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
         raise InvalidInput.single(
             path, ProblemCode.INVALID_TYPE, "This value should be of type numeric.", value

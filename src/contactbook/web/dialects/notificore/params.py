@@ -14,18 +14,19 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 
 from contactbook.domain.errors import InvalidInput, NotFound, Problem, ProblemCode
+from contactbook.domain.ids import MAX_ID, parse_id
 
 QueryItems = Sequence[tuple[str, str]]
-
-MAX_ID = 2**63 - 1
 MAX_OFFSET = 2**62
 LIMIT_MIN, LIMIT_MAX = 15, 500
 OPERATORS = ("like", "=", ">=", ">", "<", "<=")
 WAYS = ("asc", "desc")
 
 _LISTED = re.compile(r"^(?P<name>\w+)\[(?P<index>\d*)\]$")
+# An index of more digits than any request holds criteria is no criterion (and int() refuses
+# 4,300 digits).
 _MULTI = re.compile(
-    r"^search_fields\[(?P<index>\d+)\]\[(?P<part>field|operator|operation|value)\]$"
+    r"^search_fields\[(?P<index>[0-9]{1,9})\]\[(?P<part>field|operator|operation|value)\]$"
 )
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _SINGLE = re.compile(r"^search\[(?P<part>field|operator|operation|value)\]$")
@@ -247,8 +248,8 @@ def path_id(text: str, missing: Callable[[object], NotFound]) -> int:
     """
     if not text.isascii() or not text.isdigit():
         raise HTTPException(404)
-    number = int(text)
-    if not 1 <= number <= MAX_ID:
+    number = parse_id(text)
+    if number is None:
         raise missing(text)
     return number
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.ids import MAX_ID
 from contactbook.domain.queries import (
     Condition,
     ContactQuery,
@@ -26,7 +27,6 @@ from contactbook.domain.queries import (
 )
 from contactbook.domain.stoplist import Channel
 from contactbook.web.dialects.notificore.params import (
-    MAX_ID,
     Criterion,
     Order,
     PageParams,
