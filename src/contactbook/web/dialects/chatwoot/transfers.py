@@ -14,9 +14,10 @@ from contactbook.domain.imports import ImportFormat, ImportOptions
 from contactbook.services import jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
+from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, job_path, store, upload_chunks
 
-router = APIRouter()
+router = APIRouter(route_class=DialectRoute)
 
 # Chatwoot's import columns that name standard attributes under other names.
 COLUMN_ALIASES = {"phone_number": "phone", "identifier": "external_id", "company_name": "company"}

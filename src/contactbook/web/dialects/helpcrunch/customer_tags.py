@@ -11,8 +11,9 @@ from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, customer_out, path_id
 from contactbook.web.dialects.helpcrunch.schemas import TagsIn
 from contactbook.web.responses import Json
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.put("/customers/{customer_id}/tags")

@@ -15,8 +15,9 @@ from contactbook.web.dialects.native.mapping import inbox_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=DialectRoute)
 
 
 @router.get("/account", operation_id="GetAccount")

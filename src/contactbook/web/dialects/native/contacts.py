@@ -29,8 +29,9 @@ from contactbook.web.dialects.native.schemas import (
     contact_out,
 )
 from contactbook.web.responses import Json, empty
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(tags=["contacts"])
+router = APIRouter(tags=["contacts"], route_class=DialectRoute)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 

@@ -14,8 +14,9 @@ from contactbook.web.dialects.native.mapping import list_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(tags=["lists"])
+router = APIRouter(tags=["lists"], route_class=DialectRoute)
 
 
 @router.get("/lists", operation_id="ListLists")

@@ -14,8 +14,9 @@ from contactbook.web.dialects.native.mapping import stop_out
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.schemas import StopIn
 from contactbook.web.responses import Json, empty
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(tags=["stoplist"])
+router = APIRouter(tags=["stoplist"], route_class=DialectRoute)
 
 
 @router.get("/stoplist", operation_id="ListStopEntries")

@@ -10,8 +10,9 @@ from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import tag_out
 from contactbook.web.dialects.native.schemas import TagOut, TagPatch
 from contactbook.web.responses import Json, empty
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(tags=["tags"])
+router = APIRouter(tags=["tags"], route_class=DialectRoute)
 
 
 @router.get("/tags", operation_id="ListTags")

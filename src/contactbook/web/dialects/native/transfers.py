@@ -17,9 +17,10 @@ from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.responses import Json
+from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, format_of, job_path, store, upload_chunks
 
-router = APIRouter(tags=["import and export"])
+router = APIRouter(tags=["import and export"], route_class=DialectRoute)
 
 MEDIA = {ImportFormat.CSV: "text/csv; charset=utf-8", ImportFormat.NDJSON: "application/x-ndjson"}
 
