@@ -1,5 +1,5 @@
-"""How every dialect route runs: JSON bodies decoded strictly. Each dialect's routers use
-`DialectRoute` as their route class."""
+"""How every dialect route runs: credentials checked before the body is read, and JSON bodies
+decoded strictly. Each dialect's routers use `DialectRoute` as their route class."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
+from contactbook.web.credentials import credential_checks
 from contactbook.web.json_body import JsonRequest
 
 
@@ -18,8 +19,13 @@ class DialectRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
+        checks = credential_checks(self.dependant)
 
         async def run(request: Request) -> Response:
-            return await handle(JsonRequest(request.scope, request.receive))
+            request = JsonRequest(request.scope, request.receive)
+            # Before FastAPI reads the body: a refusal here means no byte of it was read.
+            for check in checks:
+                await check(request)
+            return await handle(request)
 
         return run
