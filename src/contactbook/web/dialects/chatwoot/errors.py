@@ -186,6 +186,9 @@ def install(app: FastAPI) -> None:
         # Rails answers an unknown route or verb as a missing resource.
         if exc.status_code in (404, 405):
             return RailsJson({"error": NOT_FOUND}, 404)
+        if exc.status_code == 413:
+            # Rack's wording of the status, as Rails renders it.
+            return RailsJson({"status": 413, "error": "Payload Too Large"}, 413)
         return RailsJson({"status": exc.status_code, "error": str(exc.detail)}, exc.status_code)
 
     async def on_crash(_: Request, _exc: Exception) -> Response:

@@ -31,7 +31,11 @@ def _ok() -> Response:
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
     try:
-        chunks, filename, _ = await upload_chunks(request, "import_file")
+        chunks, filename, _ = await upload_chunks(
+            request, "import_file", rt.settings.max_upload_bytes
+        )
+    except UploadTooLarge as exc:
+        raise ChatwootReply.error("File is too large") from exc
     except Exception as exc:  # no multipart body, or no such part
         raise ChatwootReply.error("File is blank") from exc
     async with rt.db.unit(ctx) as uow:

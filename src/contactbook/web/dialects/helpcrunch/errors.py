@@ -228,7 +228,9 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
             return not_found("Not found")
-        code = "method_not_allowed" if exc.status_code == 405 else "http_error"
+        code = {405: "method_not_allowed", 413: "content_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         message = "Method not allowed" if exc.status_code == 405 else str(exc.detail)
         return envelope(exc.status_code, [item(code, message)], exc.headers)
 

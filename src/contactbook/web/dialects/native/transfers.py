@@ -78,10 +78,12 @@ async def create_import(
     """
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-    chunks, filename, content_type = await upload_chunks(request, "file")
-    fmt = format_of(format_, content_type, filename)
-    path = job_path(rt, ctx.account_id, job_id, fmt.value)
     try:
+        chunks, filename, content_type = await upload_chunks(
+            request, "file", rt.settings.max_upload_bytes
+        )
+        fmt = format_of(format_, content_type, filename)
+        path = job_path(rt, ctx.account_id, job_id, fmt.value)
         size = await store(chunks, path, rt.settings.max_upload_bytes)
     except UploadTooLarge:
         limit = rt.settings.max_upload_bytes
