@@ -29,6 +29,7 @@ from contactbook.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
+from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.responses import Json
 
 INVALID_REQUEST = {"code": "invalid_request", "message": "Invalid request"}
@@ -234,10 +235,10 @@ def install(app: FastAPI) -> None:
         message = "Method not allowed" if exc.status_code == 405 else str(exc.detail)
         return envelope(exc.status_code, [item(code, message)], exc.headers)
 
-    async def on_crash(_: Request, _exc: Exception) -> Response:
+    def on_crash() -> Response:
         return envelope(500, [item("internal_error", "Internal server error")])
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(AnswerCrashes, answer=on_crash)
