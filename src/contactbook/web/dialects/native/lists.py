@@ -11,7 +11,7 @@ from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import list_out
-from contactbook.web.dialects.native.params import PathId
+from contactbook.web.dialects.native.params import Offset, PathId
 from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
@@ -23,7 +23,7 @@ router = APIRouter(tags=["lists"], route_class=DialectRoute)
 async def list_lists(
     ctx: Ctx,
     rt: Rt,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:

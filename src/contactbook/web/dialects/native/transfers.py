@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
+from contactbook.domain.text import check_text
 from contactbook.services import jobs
 from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
@@ -76,6 +77,8 @@ async def create_import(
 
     Answers 202 with the job; follow its `links.self` for state and counts.
     """
+    if list_ is not None:
+        check_text(list_, "list")  # names a stored list: text that reaches SQL
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
     try:

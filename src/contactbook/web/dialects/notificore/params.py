@@ -15,9 +15,10 @@ from starlette.exceptions import HTTPException
 
 from contactbook.domain.errors import InvalidInput, NotFound, Problem, ProblemCode
 from contactbook.domain.ids import MAX_ID, parse_id
+from contactbook.domain.paging import MAX_OFFSET
+from contactbook.domain.queries import MAX_CONDITIONS, check_search_text
 
 QueryItems = Sequence[tuple[str, str]]
-MAX_OFFSET = 2**62
 LIMIT_MIN, LIMIT_MAX = 15, 500
 OPERATORS = ("like", "=", ">=", ">", "<", "<=")
 WAYS = ("asc", "desc")
@@ -93,14 +94,12 @@ def page_of(items: QueryItems, default_limit: int) -> PageParams:
     if given is not None:
         number = _integer(given[1])
         if number is None or not 0 <= number <= MAX_OFFSET:
-            problems.append(
-                Problem(
-                    given[0],
-                    ProblemCode.OUT_OF_RANGE,
-                    "This value should be greater than or equal to 0.",
-                    given[1],
-                )
+            message = (
+                f"This value should be less than or equal to {MAX_OFFSET}."
+                if number is not None and number > 0
+                else "This value should be greater than or equal to 0."
             )
+            problems.append(Problem(given[0], ProblemCode.OUT_OF_RANGE, message, given[1]))
         else:
             offset = number
     given = last(items, "page[limit]")
@@ -152,6 +151,10 @@ def criteria_of(items: QueryItems) -> list[Criterion]:
             groups.setdefault(int(multi["index"]), {})[multi["part"]] = value
     found: list[Criterion] = []
     problems: list[Problem] = []
+    if len(groups) > MAX_CONDITIONS:
+        raise InvalidInput.single(
+            "search_fields", ProblemCode.TOO_MANY, f"At most {MAX_CONDITIONS} criteria."
+        )
     for index in sorted(groups):
         parts = groups[index]
         param = "search" if index < 0 else f"search_fields[{index}]"
@@ -180,6 +183,11 @@ def criteria_of(items: QueryItems) -> list[Criterion]:
                     criterion.path("value"), ProblemCode.REQUIRED, "This value should not be blank."
                 )
             )
+        try:
+            # Whatever the field, the value may reach SQL (a name, a custom field's text).
+            check_search_text(criterion.value, criterion.path("value"))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
         found.append(criterion)
     if problems:
         raise InvalidInput(problems)

@@ -24,6 +24,7 @@ from contactbook.domain.queries import (
     Scope,
     SortKey,
     all_of,
+    check_query,
 )
 from contactbook.domain.stoplist import Channel
 from contactbook.web.dialects.notificore.params import (
@@ -115,9 +116,11 @@ def contact_listing(items: QueryItems) -> ContactQuery:
         problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
+    where = Condition("lists", Op.IN, tuple(dict.fromkeys(groups))) if groups else None
+    check_query(where, "groups[]")
     return ContactQuery(
         scope=Scope.WITH_PHONE,
-        where=Condition("lists", Op.IN, tuple(dict.fromkeys(groups))) if groups else None,
+        where=where,
         sort=(SortKey("id"),),
         offset=page.offset,
         limit=page.limit,
