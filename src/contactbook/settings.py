@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Uploaded import files and finished exports. Several machines: make this shared storage.
     import_dir: str = "./contactbook-imports"
     max_upload_bytes: int = Field(default=2 * 1024**3, ge=1)
+    # Longest request body of every other route (JSON bodies), refused while it streams in.
+    max_body_bytes: int = Field(default=10 * 1024**2, ge=1)
     # Rows a background import writes per transaction; smaller keeps SQLite's writer lock short.
     job_batch_size: int = Field(default=2000, ge=100, le=50_000)
     # Run queued imports and exports in this process.

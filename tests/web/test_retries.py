@@ -15,14 +15,14 @@ from starlette.responses import Response
 from contactbook.domain.errors import Busy
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.responses import Json
-from contactbook.web.routing import ATTEMPTS, RetryingRoute
+from contactbook.web.routes import ATTEMPTS, DialectRoute
 from tests.support.live import free_port
 
 
 @pytest.fixture(scope="module")
 def app_url() -> Iterator[tuple[str, dict[str, int]]]:
     calls: dict[str, int] = {}
-    router = APIRouter(route_class=RetryingRoute)
+    router = APIRouter(route_class=DialectRoute)
 
     @router.post("/collides/{times}")
     async def collides(times: int, request: Request) -> Response:

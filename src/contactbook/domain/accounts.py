@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contactbook.domain.context import Scope
+from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.ids import parse_id
+from contactbook.domain.text import check_text
 
 KEY_PREFIX = "cbk"
 ACCOUNT_NAME_MAX_LENGTH = 255
+KEY_NAME_MAX_LENGTH = 255
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +70,27 @@ def hash_key(secret: str) -> str:
 
 
 def parse_key(secret: str) -> ParsedKey | None:
-    """Split a presented key; None when it is not of our form."""
+    """Split a presented key; None when it is not of our form, its account part included: a
+    part that no account id can be is refused here, before it reaches a lookup."""
     parts = secret.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_PREFIX or not parts[1].isdigit():
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    return ParsedKey(int(parts[1]), hash_key(secret.strip()))
+    account_id = parse_id(parts[1])
+    if account_id is None:
+        return None
+    return ParsedKey(account_id, hash_key(secret.strip()))
+
+
+def clean_key_name(name: str | None, field: str = "name") -> str | None:
+    """A key's optional label, trimmed; None for none.
+
+    Raises: InvalidInput naming `field` when it is longer than 255 characters or holds NUL.
+    """
+    if name is None:
+        return None
+    text = check_text(name, field).strip()
+    if len(text) > KEY_NAME_MAX_LENGTH:
+        raise InvalidInput.single(
+            field, ProblemCode.TOO_LONG, f"At most {KEY_NAME_MAX_LENGTH} characters.", name
+        )
+    return text or None

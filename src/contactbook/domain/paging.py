@@ -15,6 +15,10 @@ from contactbook.domain.errors import InvalidInput, ProblemCode
 
 T = TypeVar("T")
 
+# Deepest offset a listing may ask for: SQL offsets are signed 64-bit integers, and this leaves
+# room for the limit added to it.
+MAX_OFFSET = 2**62
+
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):

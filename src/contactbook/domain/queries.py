@@ -10,7 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.fields import FieldDefinition, FieldRef
+from contactbook.domain.text import check_text
+
+# Longest text a condition compares with. Longer than any identifying field and than a custom
+# text value; and short enough that SQLite's 50,000-byte limit on a LIKE pattern holds for any
+# text (4 bytes a character in UTF-8, plus the wildcards).
+SEARCH_TEXT_MAX_LENGTH = 10_000
+# Most conditions (leaves of the tree) one query may hold, and most values they compare with
+# in all. SQLite refuses expressions nested 1,000 deep, which a few hundred conditions reach;
+# PostgreSQL takes at most 32,767 parameters a statement.
+MAX_CONDITIONS = 100
+MAX_VALUES = 1_000
 
 
 class Op(StrEnum):
@@ -170,11 +182,56 @@ def all_of(*items: Expr | None) -> Expr | None:
     return All(present)
 
 
-def text_values(node: Expr) -> list[str]:
-    """Every string a condition tree compares with (to check before it reaches SQL)."""
+def check_search_text(text: str, path: str) -> str:
+    """Return `text`, a value (or a name) a condition compares with.
+
+    Raises: InvalidInput naming `path` when it holds NUL or a lone surrogate, or is longer
+    than `SEARCH_TEXT_MAX_LENGTH`.
+    """
+    check_text(text, path)
+    if len(text) > SEARCH_TEXT_MAX_LENGTH:
+        raise InvalidInput.single(
+            path, ProblemCode.TOO_LONG, f"At most {SEARCH_TEXT_MAX_LENGTH} characters."
+        )
+    return text
+
+
+def check_query(where: Expr | None, path: str = "query") -> None:
+    """Check a condition tree before it reaches SQL: its size, and every text it compares
+    with or names (custom field keys, channel names).
+
+    Raises: InvalidInput naming `path`.
+    """
+    if where is None:
+        return
+    conditions = list(_leaves(where))
+    if len(conditions) > MAX_CONDITIONS:
+        raise InvalidInput.single(
+            path, ProblemCode.TOO_MANY, f"At most {MAX_CONDITIONS} conditions in one query."
+        )
+    values = 0
+    for condition in conditions:
+        compared = condition.value if isinstance(condition.value, list | tuple) else (
+            condition.value,
+        )  # fmt: skip
+        values += len(compared)
+        target = condition.target
+        names = [target] if isinstance(target, str) else []
+        if isinstance(target, ChannelIdentity):
+            names.append(target.channel)
+        elif isinstance(target, CustomField) and isinstance(target.ref, str):
+            names.append(target.ref)
+        for text in [*names, *(v for v in compared if isinstance(v, str))]:
+            check_search_text(text, path)
+    if values > MAX_VALUES:
+        raise InvalidInput.single(
+            path, ProblemCode.TOO_MANY, f"At most {MAX_VALUES} values in one query."
+        )
+
+
+def _leaves(node: Expr) -> list[Condition]:
     if isinstance(node, All | AnyOf):
-        return [text for item in node.items for text in text_values(item)]
+        return [leaf for item in node.items for leaf in _leaves(item)]
     if isinstance(node, Not):
-        return text_values(node.item)
-    values = node.value if isinstance(node.value, list | tuple) else (node.value,)
-    return [value for value in values if isinstance(value, str)]
+        return _leaves(node.item)
+    return [node]

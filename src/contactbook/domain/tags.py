@@ -11,6 +11,9 @@ from contactbook.domain.text import check_text
 DEFAULT_TAG_COLOR = "#c377e0"
 TAG_NAME_MAX_LENGTH = 255
 COLOR_MAX_LENGTH = 50
+# Most tags one contact may carry (one statement writes them all, within PostgreSQL's 32,767
+# parameters; no vendor API shows more than a handful).
+MAX_TAGS_PER_CONTACT = 1_000
 _COLOR = re.compile(r"^(#[0-9A-Fa-f]{3,8}|[A-Za-z]+|(rgb|rgba|hsl|hsla)\([\d\s.,%]+\))$")
 
 
@@ -59,8 +62,11 @@ def check_color(color: str, field: str = "color") -> str:
     return text
 
 
-def unique_tags(tags: list[TagInput]) -> list[TagInput]:
-    """Drop repeats case-insensitively, keeping the first spelling and the order given."""
+def unique_tags(tags: list[TagInput], field: str = "tags") -> list[TagInput]:
+    """Drop repeats case-insensitively, keeping the first spelling and the order given.
+
+    Raises: InvalidInput naming `field` when more than `MAX_TAGS_PER_CONTACT` are left.
+    """
     seen: set[str] = set()
     result: list[TagInput] = []
     for tag in tags:
@@ -68,4 +74,8 @@ def unique_tags(tags: list[TagInput]) -> list[TagInput]:
         if folded not in seen:
             seen.add(folded)
             result.append(tag)
+    if len(result) > MAX_TAGS_PER_CONTACT:
+        raise InvalidInput.single(
+            field, ProblemCode.TOO_MANY, f"At most {MAX_TAGS_PER_CONTACT} tags on a contact."
+        )
     return result

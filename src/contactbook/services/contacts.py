@@ -31,7 +31,7 @@ from contactbook.domain.queries import (
     Not,
     Op,
     SortKey,
-    text_values,
+    check_query,
 )
 from contactbook.domain.queries import Scope as Visibility
 from contactbook.domain.tags import TagInput
@@ -213,9 +213,7 @@ async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQue
 async def resolve_query(uow: UnitOfWork, query: ContactQuery) -> ContactQuery:
     """Bind custom field references in conditions and sort keys to their definitions, and type
     the values compared with them."""
-    if query.where is not None:
-        for text in text_values(query.where):
-            check_text(text, "query")
+    check_query(query.where)
     where = await _resolve_expr(uow, query.where) if query.where is not None else None
     sort = []
     for key in query.sort:

@@ -13,6 +13,7 @@ from starlette.routing import Mount
 
 from contactbook import __version__
 from contactbook.settings import Settings, get_settings
+from contactbook.web.body_limit import BodyLimit
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.job_worker import JobWorker
@@ -72,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     mount_vendor_dialects(app, runtime)
     app.add_middleware(SquashSlashes)
+    # Outermost, so that every dialect's reads are counted.
+    app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
     return app
 
 

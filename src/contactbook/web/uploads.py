@@ -1,4 +1,5 @@
-"""Receiving import files: streamed to disk, never held in memory."""
+"""Receiving import files: streamed to disk, never held in memory, bounded by the upload limit
+(not the JSON body limit) while they stream in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.requests import Request
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat
+from contactbook.web.body_limit import ContentTooLarge, allow_body
 from contactbook.web.runtime import Runtime
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
@@ -42,6 +44,8 @@ async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
                     raise UploadTooLarge
                 out.write(chunk)
         os.replace(partial, target)
+    except ContentTooLarge as exc:  # the request's own limit, counted as the bytes arrived
+        raise UploadTooLarge from exc
     finally:
         partial.unlink(missing_ok=True)
         closer = getattr(chunks, "aclose", None)
@@ -71,16 +75,20 @@ def format_of(given: str | None, content_type: str | None, filename: str | None)
 
 
 async def upload_chunks(
-    request: Request, field: str
+    request: Request, field: str, limit: int
 ) -> tuple[AsyncIterator[bytes], str | None, str | None]:
     """The uploaded file's bytes, its file name and content type: the multipart part named
-    `field`, or else the raw body.
+    `field`, or else the raw body; the request may send up to `limit` bytes.
 
-    Raises: InvalidInput (`field`) when a multipart request lacks that part.
+    Raises: InvalidInput (`field`) when a multipart request lacks that part, UploadTooLarge.
     """
+    allow_body(request.scope, limit)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form()
+        try:
+            form = await request.form()
+        except ContentTooLarge as exc:
+            raise UploadTooLarge from exc
         part = form.get(field)
         if part is None or isinstance(part, str):
             await form.close()

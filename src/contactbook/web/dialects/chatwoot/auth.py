@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import AccountNotFound
 from contactbook.services import accounts
+from contactbook.web.credentials import credentials
 from contactbook.web.deps import context_for_api_key, runtime_of
 from contactbook.web.dialects.chatwoot.errors import NEEDS_SIGN_IN, NOT_A_MEMBER, ChatwootReply
 from contactbook.web.dialects.chatwoot.params import path_id
@@ -25,6 +26,7 @@ def access_token(request: Request) -> str | None:
     return None
 
 
+@credentials
 async def caller(request: Request) -> RequestContext:
     """Who is asking, for the account in the path.
 

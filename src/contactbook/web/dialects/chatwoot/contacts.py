@@ -38,9 +38,9 @@ from contactbook.web.dialects.chatwoot.params import (
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 INBOXES = frozenset({"inboxes"})
 
 

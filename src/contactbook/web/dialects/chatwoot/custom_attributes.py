@@ -17,9 +17,9 @@ from contactbook.web.dialects.chatwoot.definitions import (
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
 from contactbook.web.responses import empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 PATH = "/{account_id}/custom_attribute_definitions"
 
 

@@ -13,6 +13,7 @@ from contactbook.domain.fields import (
     FieldScope,
     FieldType,
 )
+from contactbook.domain.ids import parse_int64
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.dialects.chatwoot.mapping import iso_millis
 
@@ -167,7 +168,7 @@ def _enum(value: object, enum: tuple[Any, ...], names: Mapping[Any, str]) -> Any
     if isinstance(value, bool):
         return None
     if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+        value = parse_int64(value) if value.strip().isascii() else None
     if isinstance(value, int):
         return enum[value] if 0 <= value < len(enum) else None
     for member in enum:
@@ -197,6 +198,6 @@ def _integer(value: object) -> int | None:
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str):
+        number = parse_int64(value)
     return number if number is not None and abs(number) < 2**63 else None

@@ -24,6 +24,7 @@ from contactbook.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
+from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.dialects.chatwoot.responses import RailsJson
 
 Resource = Literal["contact", "definition", "filter"]
@@ -190,13 +191,16 @@ def install(app: FastAPI) -> None:
         # Rails answers an unknown route or verb as a missing resource.
         if exc.status_code in (404, 405):
             return RailsJson({"error": NOT_FOUND}, 404)
+        if exc.status_code == 413:
+            # Rack's wording of the status, as Rails renders it.
+            return RailsJson({"status": 413, "error": "Payload Too Large"}, 413)
         return RailsJson({"status": exc.status_code, "error": str(exc.detail)}, exc.status_code)
 
-    async def on_crash(_: Request, _exc: Exception) -> Response:
+    def on_crash() -> Response:
         return RailsJson({"status": 500, "error": "Internal Server Error"}, 500)
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(ChatwootReply, on_reply)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(AnswerCrashes, answer=on_crash)

@@ -9,6 +9,7 @@ from typing import Any
 from contactbook.domain.errors import InvalidInput
 from contactbook.domain.fields import FieldDefinition, FieldType, coerce_value
 from contactbook.domain.queries import (
+    MAX_CONDITIONS,
     All,
     AnyOf,
     Condition,
@@ -17,6 +18,8 @@ from contactbook.domain.queries import (
     Not,
     Op,
     SortKey,
+    check_query,
+    check_search_text,
 )
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 
@@ -87,6 +90,8 @@ def filter_expr(
     if conditions is not None and not isinstance(conditions, list):
         raise ChatwootReply.error("param is missing or the value is empty: payload")
     items = [item for item in conditions or () if isinstance(item, Mapping)]
+    if len(items) > MAX_CONDITIONS:
+        raise _invalid_values("payload")
     joins = []
     for item in items:
         joiner = item.get("query_operator")
@@ -96,7 +101,7 @@ def filter_expr(
         joins.append(joiner or None)
     groups: list[list[Expr]] = [[]]
     for index, item in enumerate(items):
-        groups[-1].append(_condition(item, definitions, today))
+        groups[-1].append(_checked(_condition(item, definitions, today), item))
         # The last condition's operator joins nothing; Chatwoot fails on it, here it is moot.
         if index < len(items) - 1 and joins[index] == "OR":
             groups.append([])
@@ -104,6 +109,16 @@ def filter_expr(
     if not alternatives:
         return None
     return alternatives[0] if len(alternatives) == 1 else AnyOf(tuple(alternatives))
+
+
+def _checked(condition: Expr, item: Mapping[str, Any]) -> Expr:
+    """`condition`, once its values are known to be text SQL can take (and not too many)."""
+    key = str(item.get("attribute_key") or "")
+    try:
+        check_query(condition, key)
+    except InvalidInput as exc:
+        raise _invalid_values(key) from exc
+    return condition
 
 
 def _condition(
@@ -262,7 +277,12 @@ def _invalid_values(key: str) -> ChatwootReply:
 
 def search_expr(q: str) -> Expr:
     """Chatwoot's search: a substring of the name, email or phone in any case, or of the
-    identifier as written."""
+    identifier as written.
+
+    Raises: InvalidInput naming `q` when it is text SQL cannot take, or too long to be in any
+    contact.
+    """
+    check_search_text(q, "q")
     return AnyOf(
         (
             Condition("name", Op.CONTAINS, q, ci=True),
@@ -274,8 +294,11 @@ def search_expr(q: str) -> Expr:
 
 
 def labels_expr(labels: Sequence[str]) -> Expr | None:
-    """Contacts carrying any of the labels."""
-    names = tuple(str(label) for label in labels if str(label).strip())
+    """Contacts carrying any of the labels.
+
+    Raises: InvalidInput naming `labels`.
+    """
+    names = tuple(check_search_text(str(label), "labels") for label in labels if str(label).strip())
     return Condition("tags", Op.IN, names) if names else None
 
 

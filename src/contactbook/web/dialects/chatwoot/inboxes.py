@@ -11,9 +11,9 @@ from contactbook.web.dialects.chatwoot.contact_input import rails_bool
 from contactbook.web.dialects.chatwoot.mapping import identity_json, inbox_slim
 from contactbook.web.dialects.chatwoot.params import Params, maybe_id, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.get("/{account_id}/contacts/{contact_id}/contactable_inboxes")

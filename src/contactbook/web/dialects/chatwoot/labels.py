@@ -11,9 +11,9 @@ from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
 from contactbook.web.dialects.chatwoot.contact_input import label_names
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 TAGS = frozenset({"tags"})
 
 

@@ -10,9 +10,9 @@ from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
 from contactbook.web.dialects.chatwoot.mapping import contact_json
 from contactbook.web.dialects.chatwoot.params import Params, param_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.post("/{account_id}/actions/contact_merge")

@@ -12,13 +12,12 @@ from fastapi import Depends
 from starlette.requests import Request
 
 from contactbook.domain.errors import NotFound
+from contactbook.domain.ids import parse_id
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 
-MAX_ID = 2**63 - 1
 MAX_PAGE = 2**31 - 1
 PAGE_SIZE = 15
-_DIGITS = re.compile(r"[0-9]+")
-_LEADING_INT = re.compile(r"\s*([+-]?[0-9]+)")
+_LEADING_INT = re.compile(r"\s*([+-]?)([0-9]+)")
 
 
 def path_id(text: str) -> int:
@@ -26,9 +25,10 @@ def path_id(text: str) -> int:
 
     Raises: NotFound.
     """
-    if _DIGITS.fullmatch(text) and 0 < int(text) <= MAX_ID:
-        return int(text)
-    raise NotFound(text)
+    number = parse_id(text)
+    if number is None:
+        raise NotFound(text)
+    return number
 
 
 def param_id(value: object) -> int:
@@ -95,7 +95,9 @@ def page_of(params: Mapping[str, Any]) -> tuple[int, object]:
     if isinstance(raw, int) and not isinstance(raw, bool):
         number = raw
     elif isinstance(raw, str) and (match := _LEADING_INT.match(raw)):
-        number = int(match.group(1))
+        sign, digits = match.groups()
+        # More digits than any page has: past the last page (int() refuses 4,300 digits).
+        number = int(sign + digits) if len(digits) <= 10 else int(sign + str(MAX_PAGE))
     return min(max(number, 1), MAX_PAGE), raw
 
 

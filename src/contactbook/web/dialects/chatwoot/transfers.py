@@ -14,10 +14,10 @@ from contactbook.domain.imports import ImportFormat, ImportOptions
 from contactbook.services import jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, job_path, store, upload_chunks
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 # Chatwoot's import columns that name standard attributes under other names.
 COLUMN_ALIASES = {"phone_number": "phone", "identifier": "external_id", "company_name": "company"}
@@ -31,7 +31,11 @@ def _ok() -> Response:
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
     try:
-        chunks, filename, _ = await upload_chunks(request, "import_file")
+        chunks, filename, _ = await upload_chunks(
+            request, "import_file", rt.settings.max_upload_bytes
+        )
+    except UploadTooLarge as exc:
+        raise ChatwootReply.error("File is too large") from exc
     except Exception as exc:  # no multipart body, or no such part
         raise ChatwootReply.error("File is blank") from exc
     async with rt.db.unit(ctx) as uow:

@@ -6,14 +6,15 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.domain.tags import TagInput
+from contactbook.domain.text import check_text
 from contactbook.services import tags
 from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, customer_out, path_id
 from contactbook.web.dialects.helpcrunch.schemas import TagsIn
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.put("/customers/{customer_id}/tags")
@@ -28,7 +29,8 @@ async def customers_tag(customer_id: str, body: TagsIn, ctx: Ctx, rt: Rt) -> Res
 @router.delete("/customers/{customer_id}/tags")
 async def customers_untag(customer_id: str, body: TagsIn, ctx: Ctx, rt: Rt) -> Response:
     """Remove tags named in the JSON body; names the customer lacks are ignored."""
-    names = [tag.name for tag in body.tags]
+    # The names are looked up: text that reaches SQL.
+    names = [check_text(tag.name, f"tags.{index}.name") for index, tag in enumerate(body.tags)]
     async with rt.db.unit(ctx) as uow:
         contact = await tags.remove_contact_tags(uow, ctx, path_id(customer_id), names, INCLUDE)
     return Json(customer_out(contact))

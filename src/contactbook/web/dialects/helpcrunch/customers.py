@@ -28,9 +28,9 @@ from contactbook.web.dialects.helpcrunch.search import (
     search_paging,
 )
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 def _page(items: list[dict[str, object]], total: int | None) -> Response:

@@ -30,6 +30,7 @@ from contactbook.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
+from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.responses import Json
 
 INVALID_REQUEST = {"code": "invalid_request", "message": "Invalid request"}
@@ -233,14 +234,16 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException)
         if exc.status_code == 404:
             return not_found("Not found")
-        code = "method_not_allowed" if exc.status_code == 405 else "http_error"
+        code = {405: "method_not_allowed", 413: "content_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         message = "Method not allowed" if exc.status_code == 405 else str(exc.detail)
         return envelope(exc.status_code, [item(code, message)], exc.headers)
 
-    async def on_crash(_: Request, _exc: Exception) -> Response:
+    def on_crash() -> Response:
         return envelope(500, [item("internal_error", "Internal server error")])
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(AnswerCrashes, answer=on_crash)

@@ -10,9 +10,9 @@ from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.mapping import body_id, event_out
 from contactbook.web.dialects.helpcrunch.schemas import EventIn
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.post("/events")

@@ -9,6 +9,7 @@ from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.errors import ContactNotFound, InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import Event
 from contactbook.domain.fields import INT_LIMIT, FieldType, date_to_unix
+from contactbook.domain.ids import parse_id
 from contactbook.domain.tags import TagInput
 from contactbook.web.dialects.helpcrunch.schemas import CustomerIn
 
@@ -39,10 +40,10 @@ def path_id(raw: str) -> int:
 
     Raises: ContactNotFound.
     """
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= INT_LIMIT:
+    number = parse_id(raw.strip())
+    if number is None:
         raise ContactNotFound(raw)
-    return int(text)
+    return number
 
 
 def body_id(value: int) -> int:

@@ -14,8 +14,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 def _numeric(value: object) -> object:
     """Numeric strings count as numbers (Symfony's "numeric"); the rest is checked as given."""
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # ASCII digits only (isdigit() also takes superscripts, which int() refuses), and no more
+    # than a 64-bit bound needs to name a number too large (int() refuses 4,300 digits).
+    if text.isascii() and text.isdigit() and len(text) <= 20:
+        return int(text)
     return value
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.ids import parse_int64
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import (
+    MAX_CONDITIONS,
     All,
     AnyOf,
     ChannelIdentity,
@@ -21,8 +23,9 @@ from contactbook.domain.queries import (
     Expr,
     Op,
     SortKey,
+    check_query,
+    check_search_text,
 )
-from contactbook.domain.text import check_text
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, MAX_UNIX
 from contactbook.web.dialects.helpcrunch.schemas import FilterIn, SearchIn
 
@@ -137,6 +140,12 @@ def search_filter(body: SearchIn, default_region: str | None) -> Expr | None:
         problems.append(
             Problem("comparison", ProblemCode.INVALID_CHOICE, NOT_A_CHOICE, body.comparison)
         )
+    if len(body.filter or ()) > MAX_CONDITIONS:
+        raise InvalidInput.single(
+            "filter",
+            ProblemCode.TOO_MANY,
+            f"This collection should contain {MAX_CONDITIONS} elements or less.",
+        )
     conditions: list[Expr] = []
     for index, item in enumerate(body.filter or ()):
         try:
@@ -148,8 +157,11 @@ def search_filter(body: SearchIn, default_region: str | None) -> Expr | None:
     if not conditions:
         return None
     if len(conditions) == 1:
-        return conditions[0]
-    return All(tuple(conditions)) if comparison == "AND" else AnyOf(tuple(conditions))
+        where = conditions[0]
+    else:
+        where = All(tuple(conditions)) if comparison == "AND" else AnyOf(tuple(conditions))
+    check_query(where, "filter")
+    return where
 
 
 def filter_condition(item: FilterIn, path: str, default_region: str | None) -> Expr:
@@ -199,7 +211,7 @@ def _tag_names(value: object, path: str) -> list[str]:
             raise InvalidInput.single(
                 f"{path}.value[{index}].name", ProblemCode.INVALID_TYPE, NOT_BLANK, entry
             )
-        names.append(name.strip())
+        names.append(check_search_text(name.strip(), f"{path}.value[{index}].name"))
     if not names:
         raise InvalidInput.single(
             f"{path}.value",
@@ -212,7 +224,7 @@ def _tag_names(value: object, path: str) -> list[str]:
 
 def _integer(value: object, path: str) -> int:
     if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+        value = parse_int64(value) if value.strip().isascii() else value
     if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
         raise InvalidInput.single(
             path, ProblemCode.INVALID_TYPE, "This value should be of type numeric.", value
@@ -234,7 +246,7 @@ def _string(value: object, path: str) -> str:
         raise InvalidInput.single(
             path, ProblemCode.INVALID_TYPE, "This value should be of type string.", value
         )
-    return check_text(value, path)
+    return check_search_text(value, path)
 
 
 def _phone_or_text(text: str, default_region: str | None) -> str:

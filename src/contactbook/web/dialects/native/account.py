@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
+from contactbook.domain.accounts import clean_key_name
 from contactbook.domain.context import Scope
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import ChannelType
@@ -14,9 +15,9 @@ from contactbook.web.dialects.native.mapping import inbox_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute, tags=["account"])
+router = APIRouter(tags=["account"], route_class=DialectRoute)
 
 
 @router.get("/account", operation_id="GetAccount")
@@ -60,7 +61,7 @@ async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
     ctx.require(Scope.ADMIN)
     async with rt.db.unit(ctx) as uow:
         issued = await accounts.issue_key(
-            uow, ctx.account_id, frozenset(Scope(s) for s in body.scopes), body.name
+            uow, ctx.account_id, frozenset(Scope(s) for s in body.scopes), clean_key_name(body.name)
         )
     return Json(
         {

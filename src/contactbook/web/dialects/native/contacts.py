@@ -13,6 +13,7 @@ from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.domain.queries import ContactQuery
 from contactbook.domain.tags import TagInput
+from contactbook.domain.text import check_text
 from contactbook.services import batch_updates, contacts, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.etags import etag, expected_version
@@ -29,9 +30,9 @@ from contactbook.web.dialects.native.schemas import (
     contact_out,
 )
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute, tags=["contacts"])
+router = APIRouter(tags=["contacts"], route_class=DialectRoute)
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
@@ -197,6 +198,7 @@ async def tag_contact(contact_id: PathId, body: TagsIn, ctx: Ctx, rt: Rt) -> Res
     "/contacts/{contact_id}/tags/{name}", response_model=ContactOut, operation_id="UntagContact"
 )
 async def untag_contact(contact_id: PathId, name: str, ctx: Ctx, rt: Rt) -> Response:
+    check_text(name, "name")  # the path names a stored tag: text that reaches SQL
     async with rt.db.unit(ctx) as uow:
         contact = await tags.remove_contact_tags(uow, ctx, contact_id, [name])
     return _one(contact)

@@ -20,6 +20,7 @@ from contactbook.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
+from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.responses import Json
 from contactbook.web.validation import problems_from_validation
 
@@ -118,13 +119,15 @@ def install(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "content_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return problem(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
-    async def on_crash(_: Request, _exc: Exception) -> Response:
+    def on_crash() -> Response:
         return problem(500, "internal_error", "Something went wrong on our side.")
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(AnswerCrashes, answer=on_crash)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.ids import parse_int64
 
 
 def etag(version: int) -> str:
@@ -20,11 +21,12 @@ def expected_version(if_match: str | None) -> int | None:
     if text.startswith("W/"):
         text = text[2:]
     inner = text.strip('"')
-    if not (text.startswith('"') and text.endswith('"') and inner.isdigit()):
+    version = parse_int64(inner) if inner.isdigit() else None
+    if not (text.startswith('"') and text.endswith('"')) or version is None:
         raise InvalidInput.single(
             "if-match",
             ProblemCode.INVALID_VALUE,
             'If-Match takes one ETag as returned by a read, e.g. "3".',
             if_match,
         )
-    return int(inner)
+    return version

@@ -12,9 +12,9 @@ from contactbook.web.dialects.native.mapping import field_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import FieldIn, FieldOut, FieldPatch
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute, tags=["fields"])
+router = APIRouter(tags=["fields"], route_class=DialectRoute)
 
 
 @router.get("/fields", operation_id="ListFields")

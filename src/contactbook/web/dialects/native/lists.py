@@ -11,19 +11,19 @@ from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import list_out
-from contactbook.web.dialects.native.params import PathId
+from contactbook.web.dialects.native.params import Offset, PathId
 from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute, tags=["lists"])
+router = APIRouter(tags=["lists"], route_class=DialectRoute)
 
 
 @router.get("/lists", operation_id="ListLists")
 async def list_lists(
     ctx: Ctx,
     rt: Rt,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:

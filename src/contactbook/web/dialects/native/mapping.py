@@ -13,6 +13,7 @@ from contactbook.domain.inboxes import Inbox
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import (
     ATTRIBUTES,
+    MAX_CONDITIONS,
     ChannelIdentity,
     Condition,
     CustomField,
@@ -20,6 +21,8 @@ from contactbook.domain.queries import (
     Op,
     SortKey,
     all_of,
+    check_query,
+    check_search_text,
     text_search,
 )
 from contactbook.domain.stoplist import StopEntry
@@ -41,6 +44,7 @@ def parse_filter(text: str, index: int) -> Condition:
     Raises: InvalidInput naming `filter.N`.
     """
     path = f"filter.{index}"
+    check_search_text(text, path)
     parts = text.split(":", 2)
     if len(parts) < 2:
         raise InvalidInput.single(
@@ -99,16 +103,23 @@ def contact_filter(
 ) -> Expr | None:
     """The condition tree of a native listing.
 
-    Raises: InvalidInput naming the bad `filter.N` (all of them at once).
+    Raises: InvalidInput naming `q`, `tag` or the bad `filter.N` (all of them at once), or
+    `filter` when there are more filters than a query may hold.
     """
     problems: list[Problem] = []
     conditions: list[Expr | None] = []
     if q and q.strip():
-        conditions.append(text_search(q.strip(), SEARCH_TARGETS))
+        conditions.append(text_search(check_search_text(q.strip(), "q"), SEARCH_TARGETS))
     if lists:
         conditions.append(Condition("lists", Op.IN, tuple(lists)))
     if tags:
-        conditions.append(Condition("tags", Op.IN, tuple(tags)))
+        conditions.append(
+            Condition("tags", Op.IN, tuple(check_search_text(t, "tag") for t in tags))
+        )
+    if len(filters) > MAX_CONDITIONS:
+        raise InvalidInput.single(
+            "filter", ProblemCode.TOO_MANY, f"At most {MAX_CONDITIONS} filters.", len(filters)
+        )
     for index, text in enumerate(filters):
         try:
             conditions.append(parse_filter(text, index))
@@ -116,7 +127,9 @@ def contact_filter(
             problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
-    return all_of(*conditions)
+    where = all_of(*conditions)
+    check_query(where, "filter")
+    return where
 
 
 def list_out(item: ContactList) -> dict[str, Any]:

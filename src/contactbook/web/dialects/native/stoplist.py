@@ -11,12 +11,12 @@ from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import stop_out
-from contactbook.web.dialects.native.params import PathId, QueryId
+from contactbook.web.dialects.native.params import Offset, PathId, QueryId
 from contactbook.web.dialects.native.schemas import StopIn
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute, tags=["stoplist"])
+router = APIRouter(tags=["stoplist"], route_class=DialectRoute)
 
 
 @router.get("/stoplist", operation_id="ListStopEntries")
@@ -25,7 +25,7 @@ async def list_entries(
     rt: Rt,
     channel: Annotated[list[Channel] | None, Query(description="On any of these")] = None,
     list_id: QueryId = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:

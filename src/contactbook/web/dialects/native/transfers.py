@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, Response, StreamingResponse
 from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
+from contactbook.domain.text import check_text
 from contactbook.services import jobs
 from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
@@ -17,10 +18,10 @@ from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, format_of, job_path, store, upload_chunks
 
-router = APIRouter(route_class=RetryingRoute, tags=["import and export"])
+router = APIRouter(tags=["import and export"], route_class=DialectRoute)
 
 MEDIA = {ImportFormat.CSV: "text/csv; charset=utf-8", ImportFormat.NDJSON: "application/x-ndjson"}
 
@@ -76,12 +77,16 @@ async def create_import(
 
     Answers 202 with the job; follow its `links.self` for state and counts.
     """
+    if list_ is not None:
+        check_text(list_, "list")  # names a stored list: text that reaches SQL
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-    chunks, filename, content_type = await upload_chunks(request, "file")
-    fmt = format_of(format_, content_type, filename)
-    path = job_path(rt, ctx.account_id, job_id, fmt.value)
     try:
+        chunks, filename, content_type = await upload_chunks(
+            request, "file", rt.settings.max_upload_bytes
+        )
+        fmt = format_of(format_, content_type, filename)
+        path = job_path(rt, ctx.account_id, job_id, fmt.value)
         size = await store(chunks, path, rt.settings.max_upload_bytes)
     except UploadTooLarge:
         limit = rt.settings.max_upload_bytes

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from contactbook.domain.context import RequestContext
 from contactbook.domain.errors import NotFound, Unauthenticated
 from contactbook.services import accounts
+from contactbook.web.credentials import credentials
 from contactbook.web.deps import runtime_of
 from contactbook.web.dialects.notificore import tokens
 from contactbook.web.runtime import Runtime
@@ -43,6 +44,7 @@ async def issue_token(rt: Runtime, ctx: RequestContext) -> str:
     )
 
 
+@credentials
 async def caller(request: Request) -> RequestContext:
     """The account a bearer token stands for; its API key must still be valid (checked at most
     every `auth_cache_seconds`).

@@ -37,6 +37,7 @@ from contactbook.domain.errors import (
     StopEntryNotFound,
     Unauthenticated,
 )
+from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.dialects.notificore.body import message_for
 from contactbook.web.responses import Json
 
@@ -174,10 +175,10 @@ def install(app: FastAPI) -> None:
             return Json({"message": "Method Not Allowed"}, 405, headers=dict(exc.headers or {}))
         return business(str(exc.detail), exc.status_code)
 
-    async def on_crash(_: Request, _exc: Exception) -> Response:
+    def on_crash() -> Response:
         return Json({"message": "Server Error"}, 500)
 
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
+    app.add_middleware(AnswerCrashes, answer=on_crash)

@@ -15,9 +15,9 @@ from contactbook.web.dialects.notificore.mapping import TYPE_IN, field_out
 from contactbook.web.dialects.notificore.params import path_id
 from contactbook.web.dialects.notificore.schemas import FieldChangesIn, FieldIn, IdsIn
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.get("/contacts/fields")

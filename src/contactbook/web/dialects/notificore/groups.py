@@ -21,9 +21,9 @@ from contactbook.web.dialects.notificore.queries import (
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
 from contactbook.web.responses import Json, empty
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.get("/groups")

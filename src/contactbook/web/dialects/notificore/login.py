@@ -10,9 +10,9 @@ from contactbook.web.dialects.notificore.auth import Ctx, Rt, issue_token
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.schemas import LoginIn
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.post("/auth/login")

@@ -14,18 +14,20 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 
 from contactbook.domain.errors import InvalidInput, NotFound, Problem, ProblemCode
+from contactbook.domain.ids import MAX_ID, parse_id
+from contactbook.domain.paging import MAX_OFFSET
+from contactbook.domain.queries import MAX_CONDITIONS, check_search_text
 
 QueryItems = Sequence[tuple[str, str]]
-
-MAX_ID = 2**63 - 1
-MAX_OFFSET = 2**62
 LIMIT_MIN, LIMIT_MAX = 15, 500
 OPERATORS = ("like", "=", ">=", ">", "<", "<=")
 WAYS = ("asc", "desc")
 
 _LISTED = re.compile(r"^(?P<name>\w+)\[(?P<index>\d*)\]$")
+# An index of more digits than any request holds criteria is no criterion (and int() refuses
+# 4,300 digits).
 _MULTI = re.compile(
-    r"^search_fields\[(?P<index>\d+)\]\[(?P<part>field|operator|operation|value)\]$"
+    r"^search_fields\[(?P<index>[0-9]{1,9})\]\[(?P<part>field|operator|operation|value)\]$"
 )
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _SINGLE = re.compile(r"^search\[(?P<part>field|operator|operation|value)\]$")
@@ -92,14 +94,12 @@ def page_of(items: QueryItems, default_limit: int) -> PageParams:
     if given is not None:
         number = _integer(given[1])
         if number is None or not 0 <= number <= MAX_OFFSET:
-            problems.append(
-                Problem(
-                    given[0],
-                    ProblemCode.OUT_OF_RANGE,
-                    "This value should be greater than or equal to 0.",
-                    given[1],
-                )
+            message = (
+                f"This value should be less than or equal to {MAX_OFFSET}."
+                if number is not None and number > 0
+                else "This value should be greater than or equal to 0."
             )
+            problems.append(Problem(given[0], ProblemCode.OUT_OF_RANGE, message, given[1]))
         else:
             offset = number
     given = last(items, "page[limit]")
@@ -151,6 +151,10 @@ def criteria_of(items: QueryItems) -> list[Criterion]:
             groups.setdefault(int(multi["index"]), {})[multi["part"]] = value
     found: list[Criterion] = []
     problems: list[Problem] = []
+    if len(groups) > MAX_CONDITIONS:
+        raise InvalidInput.single(
+            "search_fields", ProblemCode.TOO_MANY, f"At most {MAX_CONDITIONS} criteria."
+        )
     for index in sorted(groups):
         parts = groups[index]
         param = "search" if index < 0 else f"search_fields[{index}]"
@@ -179,6 +183,11 @@ def criteria_of(items: QueryItems) -> list[Criterion]:
                     criterion.path("value"), ProblemCode.REQUIRED, "This value should not be blank."
                 )
             )
+        try:
+            # Whatever the field, the value may reach SQL (a name, a custom field's text).
+            check_search_text(criterion.value, criterion.path("value"))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
         found.append(criterion)
     if problems:
         raise InvalidInput(problems)
@@ -247,8 +256,8 @@ def path_id(text: str, missing: Callable[[object], NotFound]) -> int:
     """
     if not text.isascii() or not text.isdigit():
         raise HTTPException(404)
-    number = int(text)
-    if not 1 <= number <= MAX_ID:
+    number = parse_id(text)
+    if number is None:
         raise missing(text)
     return number
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.ids import MAX_ID
 from contactbook.domain.queries import (
     Condition,
     ContactQuery,
@@ -23,10 +24,10 @@ from contactbook.domain.queries import (
     Scope,
     SortKey,
     all_of,
+    check_query,
 )
 from contactbook.domain.stoplist import Channel
 from contactbook.web.dialects.notificore.params import (
-    MAX_ID,
     Criterion,
     Order,
     PageParams,
@@ -115,9 +116,11 @@ def contact_listing(items: QueryItems) -> ContactQuery:
         problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
+    where = Condition("lists", Op.IN, tuple(dict.fromkeys(groups))) if groups else None
+    check_query(where, "groups[]")
     return ContactQuery(
         scope=Scope.WITH_PHONE,
-        where=Condition("lists", Op.IN, tuple(dict.fromkeys(groups))) if groups else None,
+        where=where,
         sort=(SortKey("id"),),
         offset=page.offset,
         limit=page.limit,

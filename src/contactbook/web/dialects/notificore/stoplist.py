@@ -23,9 +23,9 @@ from contactbook.web.dialects.notificore.queries import (
 )
 from contactbook.web.dialects.notificore.schemas import StopAttachIn, StopDetachIn
 from contactbook.web.responses import Json
-from contactbook.web.routing import RetryingRoute
+from contactbook.web.routes import DialectRoute
 
-router = APIRouter(route_class=RetryingRoute)
+router = APIRouter(route_class=DialectRoute)
 
 
 @router.get("/stoplist")

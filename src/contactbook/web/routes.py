@@ -1,11 +1,13 @@
-"""Routes whose unit of work runs again when concurrent writers made the store roll it back.
+"""How every dialect route runs: credentials checked before the body is read, JSON bodies
+decoded strictly, and the unit of work run again when concurrent writers made the store roll
+it back. Each dialect's routers use `DialectRoute` as their route class.
 
-The edge owns the transaction (a handler opens the unit of work and the unit commits as it
-closes), so the edge is where a transaction is retried. With one lock order for every write
-(see `storage.locks`) a deadlock should not happen; a serialisation failure or a deadlock the
-database still reports rolls the whole transaction back (`Busy`), so the handler can simply
-run again with the same request. After a few attempts the caller gets `Busy` in its API's
-envelope (503 with Retry-After), never a 500.
+Retries belong here because the edge owns the transaction: a handler opens the unit of work
+and the unit commits as it closes. With one lock order for every write (`storage.locks`) a
+deadlock should not happen; a serialisation failure or a deadlock the database still reports
+rolls the whole transaction back (`Busy`), so the handler can simply run again with the same
+request. After `ATTEMPTS` the caller gets `Busy` in its API's envelope (503 with Retry-After),
+never a 500.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from contactbook.domain.errors import Busy
+from contactbook.web.credentials import credential_checks
+from contactbook.web.json_body import JsonRequest
 
 log = logging.getLogger("contactbook.retry")
 
@@ -30,16 +34,21 @@ ATTEMPTS = 4
 BACKOFF = (0.005, 0.02, 0.05)
 
 
-class RetryingRoute(APIRoute):
-    """An API route that runs its handler again (up to `ATTEMPTS` times) on `Busy`."""
+class DialectRoute(APIRoute):
+    """An API route of one of the dialects."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handle = super().get_route_handler()
+        checks = credential_checks(self.dependant)
 
         async def run(request: Request) -> Response:
+            request = JsonRequest(request.scope, request.receive)
+            # Before FastAPI reads the body: a refusal here means no byte of it was read.
+            for check in checks:
+                await check(request)
             for attempt in range(ATTEMPTS):
                 try:
-                    return await handler(request)
+                    return await handle(request)
                 except Busy:
                     if attempt == ATTEMPTS - 1 or not _replayable(request):
                         raise
