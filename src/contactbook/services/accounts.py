@@ -169,14 +169,6 @@ async def verified_numbers(uow: UnitOfWork, account_id: int) -> list[str]:
     return await uow.accounts.verified_numbers(account_id)
 
 
-async def instance_secret(uow: UnitOfWork, name: str, candidate: str) -> str:
-    """A secret shared by every process of this installation, created on first use."""
-    stored = await uow.accounts.setting(name)
-    if stored is not None:
-        return stored
-    return await uow.accounts.put_setting_once(name, candidate)
-
-
 def _region(region: str | None) -> str | None:
     if region is None or not region.strip():
         return None

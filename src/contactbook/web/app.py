@@ -4,6 +4,7 @@ own paths with its own error envelope."""
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,7 @@ from contactbook import __version__
 from contactbook.settings import Settings, get_settings
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
 from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.instance_secret import installation_secret
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
@@ -28,6 +30,8 @@ One contact store, four APIs. This document describes the **native** API under
 Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.
 """
 
+log = logging.getLogger("contactbook.app")
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI application for `settings` (the environment's when None)."""
@@ -39,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        await _prepare_secret(runtime)
         # What exists by now (modules, phone-number metadata, routes, schemas) lives as long as
         # the process. Frozen, it is no longer walked by the collector's full passes, which
         # otherwise stall every request in flight: the p99 of a lookup under 4 concurrent
@@ -73,6 +78,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_vendor_dialects(app, runtime)
     app.add_middleware(SquashSlashes)
     return app
+
+
+async def _prepare_secret(runtime: Runtime) -> None:
+    """Read (or make, or move out of the database) the installation secret at start, where
+    processes starting together settle on one and an upgrade's move is logged at once."""
+    try:
+        await installation_secret(runtime)
+    except Exception:  # the first request that needs it tries again
+        log.exception("the token-signing secret is not available; Notificore logins will fail")
 
 
 def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:

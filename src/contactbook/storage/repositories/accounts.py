@@ -193,6 +193,9 @@ class AccountRepository:
         first = row.first()
         return None if first is None else str(first[0])
 
+    async def delete_setting(self, name: str) -> None:
+        await self.conn.execute(delete(instance_settings).where(instance_settings.c.name == name))
+
     async def put_setting_once(self, name: str, value: str) -> str:
         """Store `value` under `name` unless one is there; return what is stored."""
         # Several processes may start at once; the first insert wins and all read it back.

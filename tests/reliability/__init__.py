@@ -1,0 +1,2 @@
+"""Reliability: behaviour of real server process trees under revocation, upgrades and failing
+dependencies."""
