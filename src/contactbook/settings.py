@@ -33,7 +33,8 @@ class Settings(BaseSettings):
     # Unset: beside the SQLite file, or in the working folder for PostgreSQL.
     secret_file: str | None = None
     token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
-    # How long a verified API key is trusted without asking the database again.
+    # How long a verified API key is kept in memory. A revocation reaches every process
+    # within a second whatever this is: each polls the database's credentials revision.
     auth_cache_seconds: float = Field(default=10.0, ge=0)
     # Requests per API key, in the `limits` notation ("120/minute", "10/second").
     rate_limit: str = "120/minute"

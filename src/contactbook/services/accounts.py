@@ -76,6 +76,13 @@ async def revoke_key(uow: UnitOfWork, ctx: RequestContext, key_id: int) -> None:
     ctx.require(Scope.ADMIN)
     if not await uow.accounts.revoke_key(ctx.account_id, key_id, utcnow()):
         raise NotFound(key_id, "No such API key.")
+    await uow.accounts.bump_credentials_revision()
+
+
+async def credentials_revision(uow: UnitOfWork) -> int:
+    """A number that moves whenever a key is revoked or an account's rules change: a process
+    that cached verified callers drops them when it moves."""
+    return await uow.accounts.credentials_revision()
 
 
 async def authenticate(uow: UnitOfWork, secret: str) -> RequestContext:
@@ -150,6 +157,8 @@ async def update_account(
         values["default_region"] = _region(default_region)
     if values:
         await uow.accounts.update(account_id, **values)
+        # Cached callers carry the account's test mode and region.
+        await uow.accounts.bump_credentials_revision()
     return await uow.accounts.get(account_id)
 
 

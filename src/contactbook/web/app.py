@@ -13,7 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from contactbook import __version__
+from contactbook.services import accounts
 from contactbook.settings import Settings, get_settings
+from contactbook.web.auth_cache import CredentialsWatch
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
 from contactbook.web.dialects.native import errors as native_errors
 from contactbook.web.instance_secret import installation_secret
@@ -40,9 +42,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     worker = JobWorker(runtime)
     runtime.extras["jobs"] = worker
 
+    async def credentials_revision() -> int:
+        async with runtime.db.unit(write=False) as uow:
+            return await accounts.credentials_revision(uow)
+
+    watch = CredentialsWatch(runtime.auth_cache, credentials_revision)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        watch.start()
         await _prepare_secret(runtime)
         # What exists by now (modules, phone-number metadata, routes, schemas) lives as long as
         # the process. Frozen, it is no longer walked by the collector's full passes, which
@@ -51,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await watch.stop()
         await worker.stop()
         await runtime.db.dispose()
 

@@ -37,8 +37,8 @@ async def issue_token(rt: Runtime, ctx: RequestContext) -> str:
 
 
 async def caller(request: Request) -> RequestContext:
-    """The account a bearer token stands for; its API key must still be valid (checked at most
-    every `auth_cache_seconds`).
+    """The account a bearer token stands for; its API key must still be valid (a revocation
+    reaches every process within a second, see `AuthCache`).
 
     Raises: Unauthenticated ("JWT Token not found", "Invalid JWT Token", "Expired JWT Token").
     """
