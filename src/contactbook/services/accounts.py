@@ -15,7 +15,13 @@ from contactbook.domain.accounts import (
 )
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import InvalidInput, NotFound, ProblemCode, Unauthenticated
+from contactbook.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ProblemCode,
+    Unauthenticated,
+)
 from contactbook.domain.phones import is_supported_region, normalise_phone
 from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
@@ -63,6 +69,25 @@ async def issue_key(
     secret = new_key_secret(account_id)
     key = await uow.accounts.add_key(account_id, key_id, hash_key(secret), scopes, name, utcnow())
     return IssuedKey(key, secret)
+
+
+async def create_key(
+    uow: UnitOfWork, ctx: RequestContext, scopes: frozenset[Scope], name: str | None = None
+) -> IssuedKey:
+    """A new key issued by the caller's key, which must hold the admin scope and every scope
+    it grants: a key hands on only what it was given itself.
+
+    Raises: Forbidden, InvalidInput (no scopes).
+    """
+    ctx.require(Scope.ADMIN)
+    beyond = scopes - ctx.scopes
+    if beyond:
+        names = [scope.value for scope in sorted(beyond, key=list(Scope).index)]
+        raise Forbidden(
+            f"This API key cannot grant scopes it does not hold: {', '.join(names)}.",
+            scopes=names,
+        )
+    return await issue_key(uow, ctx.account_id, scopes, name)
 
 
 async def list_keys(uow: UnitOfWork, ctx: RequestContext) -> list[ApiKey]:

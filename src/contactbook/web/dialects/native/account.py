@@ -55,11 +55,11 @@ async def list_keys(ctx: Ctx, rt: Rt) -> Response:
 
 @router.post("/keys", status_code=201, operation_id="CreateKey")
 async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
-    """A new API key; the secret is in this response only. Needs the admin scope."""
-    ctx.require(Scope.ADMIN)
+    """A new API key; the secret is in this response only. Needs the admin scope, and every
+    scope the new key gets (a key grants only what it holds)."""
     async with rt.db.unit(ctx) as uow:
-        issued = await accounts.issue_key(
-            uow, ctx.account_id, frozenset(Scope(s) for s in body.scopes), body.name
+        issued = await accounts.create_key(
+            uow, ctx, frozenset(Scope(s) for s in body.scopes), body.name
         )
     return Json(
         {
