@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Pool per process; with N workers the database sees up to 2·N·pool_size connections.
     db_pool_size: int = Field(default=10, ge=1, le=200)
     redis_url: str | None = None
+    # How long a Redis call may take before the process counts rate limits in its own memory.
+    redis_timeout_seconds: float = Field(default=0.05, gt=0, le=10)
     # The installation secret that Notificore bearer tokens are signed with (through a key
     # derived from it). Several machines serving one database must share it. Unset: a random
     # secret is made once and kept in `secret_file`, shared by the processes of one machine.
