@@ -170,12 +170,18 @@ def test_concurrent_creators_of_the_secret_file_all_read_back_the_same_one(
 def test_with_a_secret_key_no_file_is_needed_and_servers_accept_each_others_tokens(
     tmp_path: Path,
 ) -> None:
-    key = secrets.token_urlsafe(32)
+    # Upgrading several machines: the secret the database held becomes CONTACTBOOK_SECRET_KEY
+    # on each, so the tokens issued before the upgrade stay valid on all of them.
+    key = secrets.token_urlsafe(48)
     env = {"CONTACTBOOK_SECRET_KEY": key}
     folders = [tmp_path / "one", tmp_path / "two"]
     with fresh_database(tmp_path) as url:
         assert cli("migrate", "--database-url", url).returncode == 0
-        _, api_key = new_account(url)
+        account_id, api_key = new_account(url)
+        sql(url, "INSERT INTO instance_settings (name, value) VALUES ('jwt_secret', :v)", v=key)
+        [(key_id,)] = sql(url, "SELECT id FROM api_keys WHERE account_id = :a", a=account_id)
+        assert isinstance(key_id, int)
+        issued_before = token_signed_by_previous_release(key, account_id, key_id)
         servers = []
         for folder in folders:
             folder.mkdir()
@@ -184,11 +190,12 @@ def test_with_a_secret_key_no_file_is_needed_and_servers_accept_each_others_toke
             first, second = (login(server.url, api_key) for server in servers)
             assert groups_status(servers[1].url, first) == 200
             assert groups_status(servers[0].url, second) == 200
+            assert {groups_status(server.url, issued_before) for server in servers} == {200}
         finally:
             for server in servers:
                 server.stop()
-        names = [name for (name,) in sql(url, "SELECT name FROM instance_settings")]
-        assert "jwt_secret" not in names
+        values = [value for (value,) in sql(url, "SELECT value FROM instance_settings")]
+        assert key not in values
     # Signed with a key derived from the configured one for this purpose, not with it.
     jwt.decode(first, derived_key(key), algorithms=["HS256"])
     assert not list(tmp_path.rglob("*.secret"))

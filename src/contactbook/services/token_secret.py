@@ -1,5 +1,6 @@
 """The installation secret when none is configured: kept in a file outside the database, and
-moved there from the database where an earlier release kept it.
+moved there from the database where an earlier release kept it. With one configured, what an
+earlier release stored is removed.
 
 Releases up to this one stored the secret in plaintext in `instance_settings`, beside the data
 its tokens open. The first process to start after the upgrade puts that same secret in the
@@ -55,3 +56,14 @@ async def file_secret(uow: UnitOfWork, path: Path) -> FileSecret:
         return FileSecret(secret, path, moved=True)
     moved = await uow.accounts.setting(MOVED_SETTING)
     return FileSecret(secret, path, differs=moved is not None and moved != fingerprint(secret))
+
+
+async def drop_stored_secret(uow: UnitOfWork, configured: str) -> bool | None:
+    """Remove the secret an earlier release kept in the database, now that `configured`
+    (CONTACTBOOK_SECRET_KEY) is the installation secret. None when there was none; whether it
+    was the configured one (so its tokens stay valid) otherwise."""
+    stored = await uow.accounts.setting(STORED_SETTING)
+    if stored is None:
+        return None
+    await uow.accounts.delete_setting(STORED_SETTING)
+    return stored == configured

@@ -1,5 +1,6 @@
 """This process's installation secret, read once: `CONTACTBOOK_SECRET_KEY` when set, otherwise
-the secret file of this machine (see `services.token_secret`)."""
+the secret file of this machine (see `services.token_secret`). Either way, no secret stays in
+the database."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ async def installation_secret(runtime: Runtime) -> str:
         configured = runtime.settings.secret_key
         if configured is not None:
             secret = configured.get_secret_value()
+            async with runtime.db.unit() as uow:
+                same = await token_secret.drop_stored_secret(uow, secret)
+            _report_dropped(same)
         else:
             async with runtime.db.unit() as uow:
                 found = await token_secret.file_secret(uow, secret_path(runtime))
@@ -68,4 +72,18 @@ def _report(found: token_secret.FileSecret) -> None:
             "Give every machine the same CONTACTBOOK_SECRET_KEY, or the same secret file",
             found.path,
             fingerprint(found.secret),
+        )
+
+
+def _report_dropped(same: bool | None) -> None:
+    if same is True:
+        log.warning(
+            "removed the token-signing secret earlier releases kept in the database; it is "
+            "CONTACTBOOK_SECRET_KEY now, so the tokens signed with it stay valid"
+        )
+    elif same is False:
+        log.warning(
+            "removed the token-signing secret earlier releases kept in the database: "
+            "CONTACTBOOK_SECRET_KEY replaces it, so tokens signed with it are no longer "
+            "accepted (clients log in again)"
         )
