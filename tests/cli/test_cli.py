@@ -97,7 +97,7 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "contactbook", "serve", "--port", str(port),
              "--database-url", database_url, "--workers", "2", "--no-access-log"],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
