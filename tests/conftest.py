@@ -4,6 +4,8 @@ test, so tests never see each other's data."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,12 +29,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+def secret_file_for(database_url: str) -> Path:
+    """Where in-process test servers of `database_url` keep their token secret."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "contactbook-tests" / f"{digest}.secret"
+
+
 def test_settings(database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "database_url": database_url,
         "auth_cache_seconds": 0,
         "rate_limit_enabled": False,
         "db_pool_size": 5,
+        # Outside the working folder, which PostgreSQL installations would otherwise use.
+        "secret_file": str(secret_file_for(database_url)),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./contactbook.db"
+# Shorter than this, a secret can be guessed and tokens forged with it.
+SECRET_KEY_MIN_LENGTH = 16
+_PLACEHOLDERS = frozenset({"changeme", "change-me", "change_me", "secret", "secret-key",
+                           "your-secret-key", "please-change-me", "contactbook"})  # fmt: skip
 
 
 class Settings(BaseSettings):
@@ -22,11 +26,17 @@ class Settings(BaseSettings):
     # Pool per process; with N workers the database sees up to 2·N·pool_size connections.
     db_pool_size: int = Field(default=10, ge=1, le=200)
     redis_url: str | None = None
-    # Signs Notificore bearer tokens. Unset: a random secret is made once and kept in the
-    # database, so every process of one installation shares it.
+    # How long a Redis call may take before the process counts rate limits in its own memory.
+    redis_timeout_seconds: float = Field(default=0.05, gt=0, le=10)
+    # The installation secret that Notificore bearer tokens are signed with (through a key
+    # derived from it). Several machines serving one database must share it. Unset: a random
+    # secret is made once and kept in `secret_file`, shared by the processes of one machine.
     secret_key: SecretStr | None = None
+    # Unset: beside the SQLite file, or in the working folder for PostgreSQL.
+    secret_file: str | None = None
     token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=60)
-    # How long a verified API key is trusted without asking the database again.
+    # How long a verified API key is kept in memory. A revocation reaches every process
+    # within a second whatever this is: each polls the database's credentials revision.
     auth_cache_seconds: float = Field(default=10.0, ge=0)
     # Requests per API key, in the `limits` notation ("120/minute", "10/second").
     rate_limit: str = "120/minute"
@@ -50,6 +60,22 @@ class Settings(BaseSettings):
     telemetry: bool = False
     # Memory per process for recently rendered read responses (0 turns the cache off).
     response_cache_mib: int = Field(default=64, ge=0)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _real_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty key means none; a placeholder or a short one is refused, since anyone who
+        guesses it signs tokens for every account."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        text = value.get_secret_value().strip()
+        if text.lower() in _PLACEHOLDERS or len(text) < SECRET_KEY_MIN_LENGTH:
+            raise ValueError(
+                f"CONTACTBOOK_SECRET_KEY must be a random value of at least "
+                f"{SECRET_KEY_MIN_LENGTH} characters, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
 
 @lru_cache(maxsize=1)

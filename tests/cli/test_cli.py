@@ -97,7 +97,7 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "contactbook", "serve", "--port", str(port),
              "--database-url", database_url, "--workers", "2", "--no-access-log"],
-            stdout=log, stderr=subprocess.STDOUT,
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
         )  # fmt: skip
         try:
             base = f"http://127.0.0.1:{port}"
@@ -125,3 +125,11 @@ def test_serve_migrates_and_answers(tmp_path: Path) -> None:
             server.terminate()
             server.wait(30)
             log.close()
+
+
+@pytest.mark.parametrize("key", ["changeme", "short-secret"])
+def test_serve_refuses_a_guessable_secret_key(url: str, key: str) -> None:
+    done = cli("serve", "--port", str(free_port()), "--database-url", url,
+               env={"CONTACTBOOK_SECRET_KEY": key})  # fmt: skip
+    assert done.returncode == 2
+    assert "CONTACTBOOK_SECRET_KEY must be a random value of at least 16" in done.stderr

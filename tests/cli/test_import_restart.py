@@ -53,7 +53,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "contactbook", "serve", "--port", str(self.port),
              "--database-url", url, "--no-access-log"],
-            stdout=self.log, stderr=subprocess.STDOUT, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT, env=env, cwd=directory,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while True:

@@ -1,1 +1,2 @@
-"""Reliability under contention and crashes, against a live multi-worker server."""
+"""Reliability: real server process trees under contention, crashes, revocation, upgrades,
+bad input and failing dependencies."""

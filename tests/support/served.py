@@ -39,7 +39,8 @@ def new_account(database_url: str, name: str = "Reliability") -> tuple[int, str]
 
 
 class ServedProcess:
-    """`contactbook serve --workers N` until `stop()` or `kill()`."""
+    """`contactbook serve --workers N` until `stop()` or `kill()`, run from the working folder
+    `cwd` (`directory` when None), where it keeps what it keeps there."""
 
     def __init__(
         self,
@@ -48,6 +49,7 @@ class ServedProcess:
         *,
         workers: int = 1,
         env: dict[str, str] | None = None,
+        cwd: Path | None = None,
     ) -> None:
         self.database_url = database_url
         self.port = free_port()
@@ -64,7 +66,7 @@ class ServedProcess:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "contactbook", "serve", "--port", str(self.port),
              "--database-url", database_url, "--workers", str(workers), "--no-access-log"],
-            stdout=self._log, stderr=subprocess.STDOUT, env=variables,
+            stdout=self._log, stderr=subprocess.STDOUT, env=variables, cwd=cwd or directory,
         )  # fmt: skip
         self._wait_until_up()
 

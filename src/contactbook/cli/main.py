@@ -16,7 +16,7 @@ from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import Busy, DomainError, InvalidInput
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
-from contactbook.settings import DEFAULT_DATABASE_URL
+from contactbook.settings import DEFAULT_DATABASE_URL, Settings
 from contactbook.storage.migrate import migrate as run_migrations
 from contactbook.storage.uow import Database, UnitOfWork
 
@@ -100,7 +100,13 @@ def serve(
 ) -> None:
     """Apply migrations, then serve every API on HOST:PORT."""
     import uvicorn
+    from pydantic import ValidationError
 
+    try:
+        # Every worker reads these settings; refuse bad ones here, once, with their reason.
+        Settings(database_url=database_url)
+    except ValidationError as exc:
+        _fail("; ".join(str(error["msg"]) for error in exc.errors()), 2)
     try:
         revision = asyncio.run(run_migrations(database_url))
     except ValueError as exc:

@@ -15,7 +15,13 @@ from contactbook.domain.accounts import (
 )
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import InvalidInput, NotFound, ProblemCode, Unauthenticated
+from contactbook.domain.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ProblemCode,
+    Unauthenticated,
+)
 from contactbook.domain.phones import is_supported_region, normalise_phone
 from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
@@ -65,6 +71,25 @@ async def issue_key(
     return IssuedKey(key, secret)
 
 
+async def create_key(
+    uow: UnitOfWork, ctx: RequestContext, scopes: frozenset[Scope], name: str | None = None
+) -> IssuedKey:
+    """A new key issued by the caller's key, which must hold the admin scope and every scope
+    it grants: a key hands on only what it was given itself.
+
+    Raises: Forbidden, InvalidInput (no scopes).
+    """
+    ctx.require(Scope.ADMIN)
+    beyond = scopes - ctx.scopes
+    if beyond:
+        names = [scope.value for scope in sorted(beyond, key=list(Scope).index)]
+        raise Forbidden(
+            f"This API key cannot grant scopes it does not hold: {', '.join(names)}.",
+            scopes=names,
+        )
+    return await issue_key(uow, ctx.account_id, scopes, name)
+
+
 async def list_keys(uow: UnitOfWork, ctx: RequestContext) -> list[ApiKey]:
     """Raises: Forbidden without the admin scope."""
     ctx.require(Scope.ADMIN)
@@ -76,6 +101,13 @@ async def revoke_key(uow: UnitOfWork, ctx: RequestContext, key_id: int) -> None:
     ctx.require(Scope.ADMIN)
     if not await uow.accounts.revoke_key(ctx.account_id, key_id, utcnow()):
         raise NotFound(key_id, "No such API key.")
+    await uow.accounts.bump_credentials_revision()
+
+
+async def credentials_revision(uow: UnitOfWork) -> int:
+    """A number that moves whenever a key is revoked or an account's rules change: a process
+    that cached verified callers drops them when it moves."""
+    return await uow.accounts.credentials_revision()
 
 
 async def authenticate(uow: UnitOfWork, secret: str) -> RequestContext:
@@ -150,6 +182,8 @@ async def update_account(
         values["default_region"] = _region(default_region)
     if values:
         await uow.accounts.update(account_id, **values)
+        # Cached callers carry the account's test mode and region.
+        await uow.accounts.bump_credentials_revision()
     return await uow.accounts.get(account_id)
 
 
@@ -167,14 +201,6 @@ async def verify_number(uow: UnitOfWork, account_id: int, phone: str) -> str:
 
 async def verified_numbers(uow: UnitOfWork, account_id: int) -> list[str]:
     return await uow.accounts.verified_numbers(account_id)
-
-
-async def instance_secret(uow: UnitOfWork, name: str, candidate: str) -> str:
-    """A secret shared by every process of this installation, created on first use."""
-    stored = await uow.accounts.setting(name)
-    if stored is not None:
-        return stored
-    return await uow.accounts.put_setting_once(name, candidate)
 
 
 def _region(region: str | None) -> str | None:

@@ -18,7 +18,9 @@ Every write transaction takes what it needs in this order, and never the other w
    own changes (rename, delete) lock it after the member contacts.
 5. **the account's counter shard**: the last statement of every write (`storage.ledger`).
 
-Job rows are locked only by job claims and by the batch that records its progress.
+Job rows are locked only by job claims and by the batch that records its progress. API keys
+and the instance's credentials revision are locked only by key changes, which touch no
+contact or list, before the account's shard.
 
 SQLite has one writer at a time (`BEGIN IMMEDIATE`), so none of these locks is needed there
 and all of them are no-ops.

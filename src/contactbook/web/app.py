@@ -4,6 +4,7 @@ own paths with its own error envelope."""
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -12,10 +13,13 @@ from starlette.responses import Response
 from starlette.routing import Mount
 
 from contactbook import __version__
+from contactbook.services import accounts
 from contactbook.settings import Settings, get_settings
+from contactbook.web.auth_cache import CredentialsWatch
 from contactbook.web.body_limit import BodyLimit
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
 from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.instance_secret import installation_secret
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
@@ -29,6 +33,8 @@ One contact store, four APIs. This document describes the **native** API under
 Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.
 """
 
+log = logging.getLogger("contactbook.app")
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI application for `settings` (the environment's when None)."""
@@ -37,9 +43,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     worker = JobWorker(runtime)
     runtime.extras["jobs"] = worker
 
+    async def credentials_revision() -> int:
+        async with runtime.db.unit(write=False) as uow:
+            return await accounts.credentials_revision(uow)
+
+    watch = CredentialsWatch(runtime.auth_cache, credentials_revision)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker.start()
+        watch.start()
+        await _prepare_secret(runtime)
         # What exists by now (modules, phone-number metadata, routes, schemas) lives as long as
         # the process. Frozen, it is no longer walked by the collector's full passes, which
         # otherwise stall every request in flight: the p99 of a lookup under 4 concurrent
@@ -47,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await watch.stop()
         await worker.stop()
         await runtime.db.dispose()
 
@@ -76,6 +91,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so that every dialect's reads are counted.
     app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
     return app
+
+
+async def _prepare_secret(runtime: Runtime) -> None:
+    """Read (or make, or move out of the database) the installation secret at start, where
+    processes starting together settle on one and an upgrade's move is logged at once."""
+    try:
+        await installation_secret(runtime)
+    except Exception:  # the first request that needs it tries again
+        log.exception("the token-signing secret is not available; Notificore logins will fail")
 
 
 def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:

@@ -171,3 +171,23 @@ def test_empty_and_empty_object_bodies_are_fine_on_get_and_delete(cw: httpx.Clie
     assert cw.request("GET", "/contacts", content=b"{}", headers=headers).status_code == 200
     deleted = cw.request("DELETE", f"/contacts/{made['id']}", content=b"{}", headers=headers)
     assert deleted.status_code == 200
+
+
+def test_deleting_a_custom_attribute_definition_is_for_administrators_only(
+    server: LiveServer, tenant: Tenant, cw: httpx.Client
+) -> None:
+    made = cw.post(
+        "/custom_attribute_definitions",
+        json={"attribute_display_name": "Plan", "attribute_key": "plan", "attribute_model": 1},
+    )
+    assert made.status_code == 200, made.text
+    path = f"/custom_attribute_definitions/{made.json()['id']}"
+    writer = tenant.native.post("/keys", json={"scopes": ["read", "write"]}).json()["api_key"]
+    url = f"{server.url}{PREFIX}/{tenant.account_id}{path}"
+    refused = httpx.delete(url, headers={"api_access_token": writer})
+    assert refused.status_code == 401
+    assert refused.json() == {"error": "You are not authorized to do this action"}
+    assert cw.get(path).status_code == 200  # still there
+    assert httpx.get(url, headers={"api_access_token": writer}).status_code == 200
+    assert cw.delete(path).status_code == 204
+    assert cw.get(path).status_code == 404

@@ -138,3 +138,19 @@ def test_account_keys_and_inboxes(tenant: Tenant) -> None:
     assert inbox.status_code == 201 and inbox.json()["channel_type"] == "api"
     assert [i["name"] for i in native.get("/inboxes").json()["items"]] == ["Website"]
     assert native.post("/inboxes", json={"name": "X", "channel_type": "pigeon"}).status_code == 422
+
+
+def test_a_key_mints_only_keys_with_scopes_it_holds(tenant: Tenant) -> None:
+    native = tenant.native
+    made = native.post("/keys", json={"name": "keeper", "scopes": ["admin", "read"]})
+    assert made.status_code == 201, made.text
+    keeper = {"Authorization": f"Bearer {made.json()['api_key']}"}
+    for wanted in (["write"], ["read", "write"], ["admin", "read", "write"]):
+        refused = native.post("/keys", json={"scopes": wanted}, headers=keeper)
+        assert refused.status_code == 403, wanted
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert refused.json()["code"] == "forbidden"
+    names = [k["name"] for k in native.get("/keys").json()["items"]]
+    assert names == ["initial", "keeper"]  # nothing was issued
+    for allowed in (["read"], ["admin"], ["admin", "read"]):
+        assert native.post("/keys", json={"scopes": allowed}, headers=keeper).status_code == 201

@@ -15,15 +15,16 @@ from bsg_api.models import ContactListCreateRequest, LoginRequest, TokenSchema
 
 from contactbook.services import accounts
 from contactbook.web.dialects.notificore import tokens
-from contactbook.web.dialects.notificore.auth import SECRET_NAME
+from contactbook.web.instance_secret import installation_secret
 from tests.support.factories import Tenant
 from tests.web.notificore.support import Notificore, connect, json_of, sdk_client
 
 
 def signing_key(tenant: Tenant) -> bytes:
-    """The installation's token key (the test server has no configured secret)."""
-    secret = tenant.unit(lambda uow: accounts.instance_secret(uow, SECRET_NAME, "unused"))
-    return tokens.signing_key(secret)
+    """The key the test server signs tokens with (it has no configured secret: its secret
+    file's)."""
+    secret = tenant.server.call(installation_secret, tenant.server.app.state.runtime)
+    return tokens.signing_keys(secret).current
 
 
 def test_login_gives_a_signed_expiring_token_for_the_account(nc: Notificore) -> None:
@@ -78,7 +79,7 @@ def test_bad_tokens_are_401(tenant: Tenant, header: str) -> None:
 
 def test_a_token_signed_with_another_key_is_invalid(tenant: Tenant) -> None:
     forged = tokens.issue(
-        tokens.signing_key("not ours"),
+        tokens.signing_keys("not ours").current,
         tokens.Claims(tenant.account_id, tenant.ctx.key_id or 0),
         int(time.time()),
         3600,
@@ -139,3 +140,16 @@ def test_each_login_reaches_only_its_account(nc: Notificore, other_nc: Notificor
     again = connect(nc.tenant)
     assert again.groups.contact_lists().total == 1
     again.close()
+
+
+def test_tokens_signed_the_way_earlier_releases_did_stay_valid(tenant: Tenant) -> None:
+    secret = tenant.server.call(installation_secret, tenant.server.app.state.runtime)
+    keys = tokens.signing_keys(secret)
+    assert keys.current != keys.previous
+    claims = tokens.Claims(tenant.account_id, tenant.ctx.key_id or 0)
+    url = f"{tenant.server.url}/api/groups"
+    earlier = tokens.issue(keys.previous, claims, int(time.time()), 3600)
+    assert json_of(httpx.get(url, headers={"Authorization": f"Bearer {earlier}"}), 200)
+    expired = tokens.issue(keys.previous, claims, int(time.time()) - 7200, 3600)
+    response = httpx.get(url, headers={"Authorization": f"Bearer {expired}"})
+    assert json_of(response, 401) == {"code": 401, "message": "Expired JWT Token"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.accounts import Account, ApiKey
@@ -46,6 +46,13 @@ def totals_of(account_id: Any) -> Any:
         func.coalesce(func.sum(table.contacts_with_phone), 0),
         func.coalesce(func.sum(table.contacts_resolved), 0),
     ).where(table.account_id == account_id)
+
+
+# The instance setting counting changes to credentials; read by every process twice a second.
+_CREDENTIALS_REVISION = "credentials_revision"
+_REVISION = select(instance_settings.c.value).where(
+    instance_settings.c.name == _CREDENTIALS_REVISION
+)
 
 
 def _scopes(text: str) -> frozenset[Scope]:
@@ -204,6 +211,9 @@ class AccountRepository:
         first = row.first()
         return None if first is None else str(first[0])
 
+    async def delete_setting(self, name: str) -> None:
+        await self.conn.execute(delete(instance_settings).where(instance_settings.c.name == name))
+
     async def put_setting_once(self, name: str, value: str) -> str:
         """Store `value` under `name` unless one is there; return what is stored."""
         # Several processes may start at once; the first insert wins and all read it back.
@@ -213,3 +223,26 @@ class AccountRepository:
         stored = await self.setting(name)
         assert stored is not None
         return stored
+
+    # --- the credentials revision ---------------------------------------------------------
+
+    async def credentials_revision(self) -> int:
+        """How many times credentials changed (0 before the first change): one primary-key
+        read, cheap enough for every process to poll."""
+        value = (await self.conn.execute(_REVISION)).scalar()
+        return 0 if value is None else int(value)
+
+    async def bump_credentials_revision(self) -> None:
+        """Count a change to credentials, in the transaction that makes it: processes that see
+        the new revision also see the change."""
+        await self.conn.execute(
+            insert_ignore(self.conn, instance_settings, ["name"]).values(
+                name=_CREDENTIALS_REVISION, value="0"
+            )
+        )
+        value = instance_settings.c.value
+        await self.conn.execute(
+            update(instance_settings)
+            .where(instance_settings.c.name == _CREDENTIALS_REVISION)
+            .values(value=cast(cast(value, BigInteger) + 1, Text))
+        )

@@ -51,7 +51,8 @@ async def caller(request: Request) -> RequestContext:
 
 
 async def administrator(ctx: Annotated[RequestContext, Depends(caller)]) -> RequestContext:
-    """A caller allowed what Chatwoot keeps for administrators (deleting contacts).
+    """A caller allowed what Chatwoot keeps for administrators (deleting contacts and custom
+    attribute definitions).
 
     Raises: Forbidden.
     """

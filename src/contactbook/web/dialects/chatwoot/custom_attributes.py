@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.services import fields
-from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx, Rt
 from contactbook.web.dialects.chatwoot.definitions import (
     definition_changes,
     definition_input,
@@ -61,8 +61,9 @@ async def definitions_update(definition_id: str, ctx: Ctx, rt: Rt, params: Param
 
 
 @router.delete(PATH + "/{definition_id}")
-async def definitions_delete(definition_id: str, ctx: Ctx, rt: Rt) -> Response:
-    """Deletes the definition and every value stored under it; 204."""
+async def definitions_delete(definition_id: str, ctx: AdminCtx, rt: Rt) -> Response:
+    """Deletes the definition and every value stored under it; 204. Administrators only, as
+    in Chatwoot (its 401 "not authorized" otherwise)."""
     async with rt.db.unit(ctx) as uow:
         await fields.delete_field(uow, ctx, path_id(definition_id))
     return empty()

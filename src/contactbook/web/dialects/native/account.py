@@ -57,11 +57,11 @@ async def list_keys(ctx: Ctx, rt: Rt) -> Response:
 
 @router.post("/keys", status_code=201, operation_id="CreateKey")
 async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
-    """A new API key; the secret is in this response only. Needs the admin scope."""
-    ctx.require(Scope.ADMIN)
+    """A new API key; the secret is in this response only. Needs the admin scope, and every
+    scope the new key gets (a key grants only what it holds)."""
     async with rt.db.unit(ctx) as uow:
-        issued = await accounts.issue_key(
-            uow, ctx.account_id, frozenset(Scope(s) for s in body.scopes), clean_key_name(body.name)
+        issued = await accounts.create_key(
+            uow, ctx, frozenset(Scope(s) for s in body.scopes), clean_key_name(body.name)
         )
     return Json(
         {
@@ -77,6 +77,7 @@ async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
 
 @router.delete("/keys/{key_id}", status_code=204, operation_id="RevokeKey")
 async def revoke_key(key_id: PathId, ctx: Ctx, rt: Rt) -> Response:
+    """The key stops working here at once, and in every other process within a second."""
     async with rt.db.unit(ctx) as uow:
         await accounts.revoke_key(uow, ctx, key_id)
     rt.auth_cache.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from typing import Annotated
 
@@ -14,40 +13,34 @@ from contactbook.services import accounts
 from contactbook.web.credentials import credentials
 from contactbook.web.deps import runtime_of
 from contactbook.web.dialects.notificore import tokens
+from contactbook.web.instance_secret import installation_secret
 from contactbook.web.runtime import Runtime
 
-SECRET_NAME = "jwt_secret"  # noqa: S105 - the name of the stored setting
-_KEY_SLOT = "notificore.signing_key"
+_KEYS_SLOT = "notificore.signing_keys"
 
 
-async def signing_key(rt: Runtime) -> bytes:
-    """The key tokens are signed with: from `secret_key` when configured, otherwise from a
-    secret made once per installation and kept in the database (so every process agrees)."""
-    cached = rt.extras.get(_KEY_SLOT)
-    if isinstance(cached, bytes):
+async def signing_keys(rt: Runtime) -> tokens.SigningKeys:
+    """The keys tokens are signed with, derived from the installation secret (once per
+    process)."""
+    cached = rt.extras.get(_KEYS_SLOT)
+    if isinstance(cached, tokens.SigningKeys):
         return cached
-    if rt.settings.secret_key is not None:
-        secret = rt.settings.secret_key.get_secret_value()
-    else:
-        async with rt.db.unit() as uow:
-            secret = await accounts.instance_secret(uow, SECRET_NAME, secrets.token_urlsafe(48))
-    key = tokens.signing_key(secret)
-    rt.extras[_KEY_SLOT] = key
-    return key
+    keys = tokens.signing_keys(await installation_secret(rt))
+    rt.extras[_KEYS_SLOT] = keys
+    return keys
 
 
 async def issue_token(rt: Runtime, ctx: RequestContext) -> str:
     assert ctx.key_id is not None, "contexts of API keys name their key"
     claims = tokens.Claims(ctx.account_id, ctx.key_id)
-    return tokens.issue(
-        await signing_key(rt), claims, int(time.time()), rt.settings.token_ttl_seconds
-    )
+    keys = await signing_keys(rt)
+    return tokens.issue(keys.current, claims, int(time.time()), rt.settings.token_ttl_seconds)
 
 
 @credentials
 async def caller(request: Request) -> RequestContext:
-    """The account a bearer token stands for; its API key must still be valid (checked at most
-    every `auth_cache_seconds`).
+    """The account a bearer token stands for; its API key must still be valid (a revocation
+    reaches every process within a second, see `AuthCache`).
 
     Raises: Unauthenticated ("JWT Token not found", "Invalid JWT Token", "Expired JWT Token").
     """
@@ -55,7 +48,7 @@ async def caller(request: Request) -> RequestContext:
     token = tokens.token_of(request.headers.get("authorization"))
     if token is None:
         raise Unauthenticated(tokens.TOKEN_NOT_FOUND)
-    claims = tokens.read(await signing_key(rt), token)
+    claims = tokens.read(await signing_keys(rt), token)
 
     async def load() -> RequestContext:
         async with rt.db.unit(write=False) as uow:

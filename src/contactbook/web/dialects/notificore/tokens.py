@@ -1,21 +1,27 @@
 """Notificore bearer tokens: signed, expiring JWTs naming the account and the API key they were
-issued for (pure; the secret comes from the caller)."""
+issued for (pure; the installation secret comes from the caller)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
 from contactbook.domain.errors import Unauthenticated
+from contactbook.domain.instance_secret import derive_key
 
 ALGORITHM = "HS256"
 # The vendor's 401 messages (not secrets).
 TOKEN_NOT_FOUND = "JWT Token not found"  # noqa: S105
 INVALID_TOKEN = "Invalid JWT Token"  # noqa: S105
 EXPIRED_TOKEN = "Expired JWT Token"  # noqa: S105
+
+PURPOSE = "notificore bearer token"
+# How releases before this one made the key: tokens they issued stay valid until they expire.
+_PREVIOUS_LABEL = b"contactbook notificore bearer\x00"
 
 # `Bearer <token>`, or the documentation's `Bearer: <token>`.
 _HEADER = re.compile(r"^\s*bearer\s*:?\s*(?P<token>\S+)\s*$", re.IGNORECASE)
@@ -29,10 +35,20 @@ class Claims:
     key_id: int
 
 
-def signing_key(secret: str) -> bytes:
-    """A 256-bit HMAC key for tokens, derived from the installation's secret (whatever its
-    length) so that it serves no other purpose."""
-    return hashlib.sha256(b"contactbook notificore bearer\x00" + secret.encode()).digest()
+@dataclass(frozen=True, slots=True)
+class SigningKeys:
+    """The key new tokens are signed with, and the one earlier releases signed with."""
+
+    current: bytes
+    previous: bytes
+
+
+def signing_keys(secret: str) -> SigningKeys:
+    """The token keys of an installation secret: HKDF-SHA256 with this purpose's label (the
+    secret itself signs nothing), and the earlier releases' SHA-256 of a label and the
+    secret."""
+    previous = hashlib.sha256(_PREVIOUS_LABEL + secret.encode()).digest()
+    return SigningKeys(derive_key(secret, PURPOSE), previous)
 
 
 def token_of(header: str | None) -> str | None:
@@ -53,12 +69,13 @@ def issue(key: bytes, claims: Claims, now: int, ttl: int) -> str:
     return jwt.encode(payload, key, algorithm=ALGORITHM)
 
 
-def read(key: bytes, token: str) -> Claims:
+def read(keys: SigningKeys, token: str) -> Claims:
     """Raises: Unauthenticated ("Invalid JWT Token" or "Expired JWT Token")."""
     try:
-        payload = jwt.decode(
-            token, key, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "id", "key"]}
-        )
+        try:
+            payload = _decode(keys.current, token)
+        except jwt.InvalidSignatureError:
+            payload = _decode(keys.previous, token)
     except jwt.ExpiredSignatureError as exc:
         raise Unauthenticated(EXPIRED_TOKEN) from exc
     except jwt.InvalidTokenError as exc:
@@ -67,3 +84,10 @@ def read(key: bytes, token: str) -> Claims:
     if not all(type(value) is int and value > 0 for value in (account_id, key_id)):
         raise Unauthenticated(INVALID_TOKEN)
     return Claims(account_id, key_id)
+
+
+def _decode(key: bytes, token: str) -> dict[str, Any]:
+    payload: dict[str, Any] = jwt.decode(
+        token, key, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "id", "key"]}
+    )
+    return payload
