@@ -113,6 +113,34 @@ def test_an_invalid_byte_inside_a_quoted_cell_over_several_lines(
                      "+447700900005": ""}  # fmt: skip
 
 
+def cyrillic() -> str:
+    rows = [["phone", "name", "city", "tags", "Улюблений колір", "notes"]]
+    for n in range(1, 301):
+        tags = "вип;лід" if n % 3 else ""
+        colour = "синій" if n % 2 else ""
+        notes = "рядок один\nрядок два" if n % 5 == 0 else ""
+        rows.append([f"+380661{n:06d}", f"Ірина {n}", "Київ", tags, colour, notes])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_a_cp1251_file_imports_like_its_utf8_twin(database: tuple[str, Path]) -> None:
+    url, directory = database
+    (directory / "utf8.csv").write_bytes(cyrillic().encode())
+    (directory / "cp1251.csv").write_bytes(cyrillic().encode("cp1251"))
+    twin, twin_summary, twin_errors = run_import(url, directory / "utf8.csv")
+    assert twin_summary["created"] == 300 and twin_errors == []
+    windows, summary, errors = run_import(url, directory / "cp1251.csv", "--encoding", "cp1251")
+    assert summary == twin_summary and errors == []
+    assert exported(url, windows) == exported(url, twin)
+    # Read as UTF-8, the same file refuses every row (the column named), and loses none.
+    # Read as UTF-8 the header holds invalid bytes: the file is refused, naming the column.
+    done = cli("import", str(directory / "cp1251.csv"), "--account-id", account(url),
+               "--database-url", url)  # fmt: skip
+    assert done.returncode == 2 and "header: Column 5" in done.stderr
+
+
 def test_ndjson_with_invalid_bytes(database: tuple[str, Path]) -> None:
     url, directory = database
     path = directory / "people.ndjson"
@@ -131,6 +159,8 @@ def test_ndjson_with_invalid_bytes(database: tuple[str, Path]) -> None:
                                         "custom_fields": {"plan": "g\ufffdld"}}  # fmt: skip
     phones = [row["phone"] for row in exported(url, account_id)]
     assert phones == ["+447700900001", "+447700900003", "+447700900005"]
+    _, latin, none_refused = run_import(url, path, "--encoding", "latin-1")
+    assert latin["rejected"] == 1 and [row[:2] for row in none_refused] == [["5", "row"]]
 
 
 def test_files_that_cannot_be_read_are_refused_whole(database: tuple[str, Path]) -> None:
@@ -143,5 +173,16 @@ def test_files_that_cannot_be_read_are_refused_whole(database: tuple[str, Path])
         assert done.returncode == 2, (done.stdout, done.stderr)
         return done.stderr
 
+    (directory / "fine.csv").write_bytes(people(3))
+    assert "encoding" in attempt(directory / "fine.csv", "--encoding", "klingon")
+    assert "encoding" in attempt(directory / "fine.csv", "--encoding", "base64")
     (directory / "header.csv").write_bytes(b"phone,n\xe4me\n+447700900001,A\n")
     assert "header: Column 2" in attempt(directory / "header.csv")
+    text = "phone,name\n+447700900001,Аня\n+447700900002,Боб\n".encode("utf-16")
+    (directory / "utf16.csv").write_bytes(text + b"\x41")  # an odd byte: no whole character
+    stderr = attempt(directory / "utf16.csv", "--encoding", "utf-16")
+    assert "encoding: Line 4 cannot be read as utf-16" in stderr
+    assert exported(url, account_id) == []  # nothing was imported
+    (directory / "utf16.csv").write_bytes(text)
+    _, summary, _ = run_import(url, directory / "utf16.csv", "--encoding", "UTF-16")
+    assert summary["created"] == 2

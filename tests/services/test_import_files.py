@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from contactbook.domain.encodings import check_encoding
 from contactbook.domain.errors import InvalidInput
 from contactbook.domain.imports import ImportFormat, RowError
 from contactbook.services.import_files import ImportFile, RawRow
@@ -112,6 +113,18 @@ def test_bytes_at_the_readers_buffer_edges(tmp_path: Path) -> None:
         assert rows[-1] == (n + 3, {"phone": "+447700999998", "name": "after"})
 
 
+def test_cp1251_reads_like_its_utf8_twin(tmp_path: Path) -> None:
+    text = 'phone,name,notes\n+447700900001,Ірина,"Київ\nвул. Хрещатик"\n+447700900002,Їжак,\n'
+    (tmp_path / "u.csv").write_bytes(text.encode())
+    (tmp_path / "w.csv").write_bytes(text.encode("cp1251"))
+    twin, _ = read_all(tmp_path / "u.csv")
+    rows, errors = read_all(tmp_path / "w.csv", encoding=check_encoding("windows-1251"))
+    assert rows == twin and errors == []
+    as_utf8, refused = read_all(tmp_path / "w.csv")
+    assert [line for line, _ in as_utf8] == [2, 4] and [e.line for e in refused] == [2, 4]
+    assert [e.field for e in refused] == ["name", "name"]
+
+
 def test_a_utf8_byte_order_mark_is_not_part_of_the_header(tmp_path: Path) -> None:
     (tmp_path / "bom.csv").write_bytes(b"\xef\xbb\xbfphone,name\n+447700900001,A\n")
     rows, _ = read_all(tmp_path / "bom.csv")
@@ -124,6 +137,23 @@ def test_a_header_with_invalid_bytes_refuses_the_file(tmp_path: Path) -> None:
         read_all(tmp_path / "h.csv")
     assert raised.value.problems[0].field == "header"
     assert "Column 2" in raised.value.problems[0].message
+
+
+def test_bytes_the_encoding_cannot_even_escape_refuse_the_file_with_their_line(
+    tmp_path: Path,
+) -> None:
+    good = "phone,name\n+447700900001,Аня\n+447700900002,Боб\n".encode("utf-16-le")
+    # A lone low surrogate (0x0A 0xDC) holds a byte below 0x80, which no handler can escape.
+    path = tmp_path / "u16.csv"
+    path.write_bytes(b"\xff\xfe" + good + b"\x0a\xdc" + "x\n".encode("utf-16-le"))
+    with pytest.raises(InvalidInput) as raised:
+        read_all(path, encoding="utf-16")
+    problem = raised.value.problems[0]
+    assert problem.field == "encoding"
+    assert problem.message.startswith("Line 4 cannot be read as utf-16")
+    path.write_bytes(b"\xff\xfe" + good)
+    rows, errors = read_all(path, encoding="utf-16")
+    assert [raw["name"] for _, raw in rows if raw] == ["Аня", "Боб"] and errors == []
 
 
 def test_ndjson_names_the_key_that_holds_invalid_bytes(tmp_path: Path) -> None:
@@ -143,3 +173,16 @@ def test_ndjson_names_the_key_that_holds_invalid_bytes(tmp_path: Path) -> None:
     assert [(e.line, e.field) for e in errors] == [(2, "plan"), (3, "row")]
     assert errors[0].raw == {"phone": "+447700900002", "custom_fields": {"plan": "g\ufffdold"}}
     orjson.dumps(dict(errors[1].raw))  # valid text, ready for the error file
+
+
+@pytest.mark.parametrize("name", ["nope", "base64", "rot13", "idna", "", "utf-8\x00", "x" * 300])
+def test_unknown_encodings_are_refused_by_name(name: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        check_encoding(name)
+    assert raised.value.problems[0].field == "encoding"
+
+
+def test_encoding_names_are_canonical() -> None:
+    assert [check_encoding(n) for n in ("UTF8", "windows-1251", "latin1", "utf-16")] == [
+        "utf-8", "cp1251", "iso8859-1", "utf-16",
+    ]  # fmt: skip

@@ -26,6 +26,7 @@ from contactbook.domain.encodings import (
 )
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat, RowError
+from contactbook.services.file_decoding import check_decodes
 
 RawRow = tuple[int, dict[str, Any] | None]
 """(line number of the row's start, the row's cells by column; None for a row that could not be
@@ -79,9 +80,11 @@ class ImportFile:
     def read_header(self) -> list[str]:
         """Read the header row (CSV) or nothing (NDJSON).
 
-        Raises: InvalidInput when the header is missing, empty, repeats a column or holds bytes
-        that are not valid in the file's encoding.
+        Raises: InvalidInput when the file holds bytes its encoding cannot read at all
+        (`encoding`), or when the header is missing, empty, repeats a column or holds bytes
+        that are not valid in the encoding (`header`).
         """
+        check_decodes(self.path, self.encoding)
         if self.format is ImportFormat.NDJSON:
             return []
         reader = self._reader = csv.reader(self._text)

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext
+from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import ImportFormat, ImportOptions, ImportSummary, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
@@ -120,6 +121,7 @@ class JobRunner:
             OnConflict(job.options.get("on_conflict", OnConflict.UPDATE.value)),
             job.options.get("list"),
             job.options.get("aliases") or {},
+            job.options.get("encoding") or DEFAULT_ENCODING,  # jobs queued before it was stored
         )
         errors_path = Path(job.errors_path or f"{job.path}.errors.csv")
         resuming = job.rows_done > 0
@@ -142,7 +144,7 @@ class JobRunner:
                 heartbeat_at=utcnow(),
             )
 
-        with ImportFile(path, options.format, options.aliases) as source:
+        with ImportFile(path, options.format, options.aliases, encoding=options.encoding) as source:
             sink = ErrorFile(errors_path, lambda: source.header, append=resuming)
             try:
                 await run_import(

@@ -24,6 +24,7 @@ def test_a_row_with_invalid_bytes_is_refused_alone(cw: httpx.Client, tenant: Ten
     job = tenant.native.get("/imports").json()["items"][0]
     done = wait_for_job(tenant.native, f"/imports/{job['id']}")
     assert done["counts"] == {"rows": 3, "created": 2, "updated": 0, "skipped": 0, "rejected": 1}
+    assert done["options"]["encoding"] == "utf-8"
     errors = tenant.native.get(f"/imports/{job['id']}/errors").text
     assert [row[:2] for row in csv.reader(io.StringIO(errors))][1:] == [["3", "name"]]
     names = sorted(c["name"] for c in cw.get("/contacts").json()["payload"])
