@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from contactbook.domain.context import RequestContext
+from contactbook.domain.encodings import DEFAULT_ENCODING, check_encoding
 from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import (
     ImportFormat,
@@ -87,14 +88,24 @@ def import_command(
         typer.Option("--workers", min=0, help="Processes cleaning rows; 0 cleans in-process."),
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=50_000)] = 5000,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            "--encoding",
+            help="The file's text encoding: utf-8 (a byte order mark is skipped), cp1251, "
+            "latin-1, utf-16, …",
+        ),
+    ] = DEFAULT_ENCODING,
 ) -> None:
     """Import contacts from FILE; refused rows go to the errors file with their line and reason."""
     if not file.is_file():
         _fail(f"no such file: {file}")
     errors_path = errors or Path(f"{file}.errors.csv")
-    options = ImportOptions(guess_format(file, fmt), on_conflict, list_name)
     count = default_workers() if workers is None else workers
     try:
+        options = ImportOptions(
+            guess_format(file, fmt), on_conflict, list_name, encoding=check_encoding(encoding)
+        )
         summary = asyncio.run(
             _import(
                 file,
@@ -148,7 +159,7 @@ async def _import(
             default_region=account.default_region,
         )
         errors_path.unlink(missing_ok=True)
-        with ImportFile(file, options.format) as source:
+        with ImportFile(file, options.format, encoding=options.encoding) as source:
             sink = ErrorFile(errors_path, lambda: source.header)
             console = Console(stderr=True)
             with Progress(

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from contactbook.domain.contacts import BOOL_FIELDS, TEXT_FIELDS, ContactInput, clean_plain_fields
+from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import FieldDefinition, Scalar, coerce_value
 from contactbook.domain.free_json import check_object
@@ -53,12 +54,14 @@ class ImportFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ImportOptions:
-    """How to run an import. `aliases` renames columns (a vendor's `phone_number` → `phone`)."""
+    """How to run an import. `aliases` renames columns (a vendor's `phone_number` → `phone`);
+    `encoding` is the file's, a canonical codec name (`check_encoding`)."""
 
     format: ImportFormat = ImportFormat.CSV
     on_conflict: OnConflict = OnConflict.UPDATE
     list_name: str | None = None
     aliases: Mapping[str, str] = field(default_factory=dict)
+    encoding: str = DEFAULT_ENCODING
 
 
 @dataclass(slots=True)

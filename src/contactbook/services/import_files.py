@@ -1,20 +1,32 @@
 """Reading import files row by row (CSV with a header, or NDJSON) and writing error files.
 
-Readers stream: they hold one batch of rows at a time, whatever the file's size.
+Readers stream: they hold one batch of rows at a time, whatever the file's size. Every line is
+accounted for: a row is read, or refused with the line it starts on (a row whose cells hold bytes
+the file's encoding cannot decode is refused alone, naming the column).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
+from contactbook.domain.encodings import (
+    DECODE_ERRORS,
+    DEFAULT_ENCODING,
+    reading_codec,
+    shown,
+    undecodable,
+    undecodable_reason,
+)
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat, RowError
+from contactbook.services.file_decoding import check_decodes
 
 RawRow = tuple[int, dict[str, Any] | None]
 """(line number of the row's start, the row's cells by column; None for a row that could not be
@@ -25,17 +37,28 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 
 class ImportFile:
-    """A file to import: its header and its rows, in batches, with progress in bytes."""
+    """A file to import: its header and its rows, in batches, with progress in bytes.
+
+    `encoding` is a canonical codec name (`check_encoding`).
+    """
 
     def __init__(
-        self, path: Path, fmt: ImportFormat, aliases: Mapping[str, str] | None = None
+        self,
+        path: Path,
+        fmt: ImportFormat,
+        aliases: Mapping[str, str] | None = None,
+        *,
+        encoding: str = DEFAULT_ENCODING,
     ) -> None:
         self.path = path
         self.format = fmt
         self.aliases = dict(aliases or {})
+        self.encoding = encoding
         self.size = path.stat().st_size
         self._binary: IO[bytes] = path.open("rb")
-        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        self._text = io.TextIOWrapper(
+            self._binary, encoding=reading_codec(encoding), errors=DECODE_ERRORS, newline=""
+        )
         self.header: list[str] = []
         self._rows = self._csv_rows() if fmt is ImportFormat.CSV else self._ndjson_rows()
         self.bad_rows: list[RowError] = []
@@ -57,17 +80,28 @@ class ImportFile:
     def read_header(self) -> list[str]:
         """Read the header row (CSV) or nothing (NDJSON).
 
-        Raises: InvalidInput when the header is missing, empty or repeats a column.
+        Raises: InvalidInput when the file holds bytes its encoding cannot read at all
+        (`encoding`), or when the header is missing, empty, repeats a column or holds bytes
+        that are not valid in the encoding (`header`).
         """
+        check_decodes(self.path, self.encoding)
         if self.format is ImportFormat.NDJSON:
             return []
         reader = self._reader = csv.reader(self._text)
         try:
             header = next(reader)
-        except (StopIteration, csv.Error, UnicodeDecodeError) as exc:
+        except (StopIteration, csv.Error) as exc:
             raise InvalidInput.single(
                 "header", ProblemCode.REQUIRED, "The file has no readable header row."
             ) from exc
+        for index, name in enumerate(header):
+            if undecodable(name):
+                reason = undecodable_reason(name, self.encoding)
+                raise InvalidInput.single(
+                    "header",
+                    ProblemCode.INVALID_VALUE,
+                    f"Column {index + 1}: {reason} Is the file in another encoding?",
+                )
         self.header = [self.aliases.get(name.strip(), name.strip()) for name in header]
         names = [name for name in self.header if name]
         if not names:
@@ -109,12 +143,16 @@ class ImportFile:
                 cells = next(reader)
             except StopIteration:
                 return
-            except (csv.Error, UnicodeDecodeError) as exc:
+            except csv.Error as exc:
                 self.bad_rows.append(RowError(start, "row", f"Unreadable row: {exc}", {}))
                 yield start, None
                 continue
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines are not rows
+            if undecodable("".join(cells)):
+                self.bad_rows.append(self._undecodable_cells(start, cells))
+                yield start, None
+                continue
             if len(cells) > width:
                 reason = f"The row has {len(cells)} cells; the header has {width}."
                 self.bad_rows.append(RowError(start, "row", reason, _raw(self.header, cells)))
@@ -123,9 +161,24 @@ class ImportFile:
             yield start, {name: cells[i] for i, name in enumerate(self.header[: len(cells)])
                           if name}  # fmt: skip
 
+    def _undecodable_cells(self, line: int, cells: list[str]) -> RowError:
+        width = len(self.header)
+        named = [
+            (self.header[i] if i < width else f"extra_{i - width + 1}") or f"column_{i + 1}"
+            for i, cell in enumerate(cells)
+            if undecodable(cell)
+        ]
+        reasons = [undecodable_reason(cell, self.encoding) for cell in cells if undecodable(cell)]
+        reason = "; ".join(f"{name}: {why}" for name, why in zip(named, reasons, strict=True))
+        return RowError(line, named[0], reason, _raw(self.header, [shown(c) for c in cells]))
+
     def _ndjson_rows(self) -> Iterator[RawRow]:
         for number, line in enumerate(self._text, start=1):
             if not line.strip():
+                continue
+            if undecodable(line):
+                self.bad_rows.append(self._undecodable_line(number, line))
+                yield number, None
                 continue
             try:
                 value = orjson.loads(line)
@@ -137,13 +190,39 @@ class ImportFile:
                 self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
                 yield number, None
                 continue
-            if self.aliases:
-                value = {self.aliases.get(key, key): item for key, item in value.items()}
-            if "custom_fields" in value and isinstance(value["custom_fields"], dict):
-                # The native contact shape: custom values nest under custom_fields.
-                nested = value.pop("custom_fields")
-                value.update({k: v for k, v in nested.items() if k not in value})
-            yield number, value
+            yield number, self._shape(value)
+
+    def _shape(self, value: dict[str, Any]) -> dict[str, Any]:
+        if self.aliases:
+            value = {self.aliases.get(key, key): item for key, item in value.items()}
+        if "custom_fields" in value and isinstance(value["custom_fields"], dict):
+            # The native contact shape: custom values nest under custom_fields.
+            nested = value.pop("custom_fields")
+            value.update({k: v for k, v in nested.items() if k not in value})
+        return value
+
+    def _undecodable_line(self, number: int, line: str) -> RowError:
+        """A refusal naming the keys whose values (or names) hold the bytes, when the line
+        parses as an object (orjson refuses lone surrogates; this rare path uses json)."""
+        try:
+            value = json.loads(line)
+        except ValueError:
+            value = None
+        named: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            texts = {
+                key: key + json.dumps(item, ensure_ascii=False)
+                for key, item in self._shape(value).items()
+            }
+            named = [(shown(key), text) for key, text in texts.items() if undecodable(text)]
+        if not named:  # not an object, or the bytes are in a value the row's shape drops
+            reason = f"row: {undecodable_reason(line, self.encoding)}"
+            return RowError(number, "row", reason, {"raw": shown(line)})
+        reason = "; ".join(
+            f"{key}: {undecodable_reason(text, self.encoding)}" for key, text in named
+        )
+        raw = json.loads(shown(line))  # the row as it was, each undecodable byte as U+FFFD
+        return RowError(number, named[0][0], reason, raw)
 
 
 def _raw(header: Sequence[str], cells: Sequence[str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext
+from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import ImportFormat, ImportOptions, ImportSummary, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
@@ -148,6 +149,7 @@ class JobRunner:
             OnConflict(job.options.get("on_conflict", OnConflict.UPDATE.value)),
             job.options.get("list"),
             job.options.get("aliases") or {},
+            job.options.get("encoding") or DEFAULT_ENCODING,  # jobs queued before it was stored
         )
         errors_path = Path(job.errors_path or f"{job.path}.errors.csv")
         resuming = job.rows_done > 0
@@ -175,7 +177,7 @@ class JobRunner:
             if not held:
                 raise LeaseLost
 
-        with ImportFile(path, options.format, options.aliases) as source:
+        with ImportFile(path, options.format, options.aliases, encoding=options.encoding) as source:
             sink = ErrorFile(errors_path, lambda: source.header, append=resuming)
             try:
                 await run_import(

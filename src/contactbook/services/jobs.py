@@ -42,6 +42,7 @@ async def queue_import(
             "on_conflict": options.on_conflict.value,
             "list": options.list_name,
             "aliases": dict(options.aliases),
+            "encoding": options.encoding,  # a resumed job decodes the file as the first run did
         },
         bytes_total=size,
         errors_path=f"{path}.errors.csv",

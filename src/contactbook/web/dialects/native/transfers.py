@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 
+from contactbook.domain.encodings import DEFAULT_ENCODING, check_encoding
 from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
@@ -72,13 +73,22 @@ async def create_import(
         str | None, Query(alias="list", description="Put contacts in this list")
     ] = None,
     on_conflict: OnConflict = OnConflict.UPDATE,
+    encoding: Annotated[
+        str,
+        Query(
+            description="The file's text encoding: utf-8 (a byte order mark is skipped), "
+            "cp1251, latin-1, utf-16, …"
+        ),
+    ] = DEFAULT_ENCODING,
 ) -> Response:
     """Upload a file (multipart field `file`, or the raw body) to import in the background.
 
-    Answers 202 with the job; follow its `links.self` for state and counts.
+    Answers 202 with the job; follow its `links.self` for state and counts. A row holding bytes
+    that are not valid in the file's encoding is refused on its own, naming the column.
     """
     if list_ is not None:
         check_text(list_, "list")  # names a stored list: text that reaches SQL
+    codec = check_encoding(encoding)  # before the upload is read and stored
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
     try:
@@ -94,7 +104,7 @@ async def create_import(
     if size == 0:
         path.unlink(missing_ok=True)
         raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
-    options = ImportOptions(fmt, on_conflict, list_)
+    options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
     async with rt.db.unit(ctx) as uow:
         job = await jobs.queue_import(uow, ctx, job_id, str(path), size, options, filename)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
