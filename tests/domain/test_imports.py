@@ -56,6 +56,13 @@ def test_every_problem_of_a_row_is_reported() -> None:
     assert set(caught.value.fields) == {"phone", "email", "seats", "blocked"}
 
 
+@pytest.mark.parametrize("written", ["²", "٣", "0", "9223372036854775808", "1" * 5000, "-4"])
+def test_an_id_no_row_can_have_is_refused_naming_the_column(written: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        clean_row(6, {"id": written, "name": "Ada"}, FIELDS, None)
+    assert caught.value.fields == ("id",)
+
+
 def test_json_array_cells_keep_separators_inside_names() -> None:
     clean = clean_row(5, {"tags": '["a;b", "c"]'}, FIELDS, None)
     assert clean.tags == ["a;b", "c"]

@@ -20,6 +20,7 @@ from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import FieldDefinition, Scalar, coerce_value
 from contactbook.domain.free_json import check_object
+from contactbook.domain.ids import parse_id
 from contactbook.domain.tags import normalise_tag_name
 
 # Columns with a canonical meaning; every other column is a custom field by key.
@@ -185,10 +186,10 @@ def _scalar_text(value: object) -> str:
 
 
 def _as_id(value: object) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not 0 < int(text) < 2**63:
+    found = parse_id(str(value).strip())
+    if found is None:
         raise InvalidInput.single("id", ProblemCode.INVALID_VALUE, "Not a contact id.", value)
-    return int(text)
+    return found
 
 
 def _as_bool(value: object, column: str) -> bool:

@@ -9,6 +9,7 @@ from contactbook.domain.accounts import (
     Account,
     ApiKey,
     IssuedKey,
+    clean_key_name,
     hash_key,
     new_key_secret,
     parse_key,
@@ -60,10 +61,12 @@ async def issue_key(
 ) -> IssuedKey:
     """A new API key for the account; its secret is returned once and only its hash is kept.
 
-    Raises: AccountNotFound, InvalidInput (no scopes).
+    Raises: AccountNotFound, InvalidInput (no scopes, a name longer than 255 characters or
+    holding NUL).
     """
     if not scopes:
         raise InvalidInput.single("scopes", ProblemCode.REQUIRED, "Give at least one scope.")
+    name = clean_key_name(name)
     await uow.accounts.get(account_id)
     key_id = await uow.accounts.new_key_id()
     secret = new_key_secret(account_id)

@@ -15,6 +15,7 @@ from contactbook.domain.tags import (
     normalise_tag_name,
     unique_tags,
 )
+from contactbook.domain.text import check_text
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
 
@@ -37,7 +38,7 @@ async def update_tag(
     Raises: TagNotFound, InvalidInput, Conflict (the new name is taken).
     """
     ctx.require(Scope.WRITE)
-    tag = await uow.tags.get_by_name(name)
+    tag = await uow.tags.get_by_name(check_text(name, "name"))
     clean_name = normalise_tag_name(new_name, "name") if new_name is not None else tag.name
     clean_color = check_color(color) if color is not None else tag.color
     carriers = await uow.tags.carriers(tag.id)
@@ -53,7 +54,7 @@ async def delete_tag(uow: UnitOfWork, ctx: RequestContext, name: str) -> None:
     Raises: TagNotFound.
     """
     ctx.require(Scope.WRITE)
-    tag = await uow.tags.get_by_name(name)
+    tag = await uow.tags.get_by_name(check_text(name, "name"))
     await uow.contacts.lock(await uow.tags.carriers(tag.id))  # contacts first: the lock order
     await uow.contacts.touch(await uow.tags.delete(tag), utcnow())
 
@@ -90,6 +91,7 @@ async def remove_contact_tags(
     Raises: ContactNotFound.
     """
     ctx.require(Scope.WRITE)
+    names = [check_text(name, f"tags.{index}.name") for index, name in enumerate(names)]
     await uow.contacts.get(contact_id, frozenset(), lock=True)
     found = await uow.tags.find(names)
     if await uow.tags.remove_from_contact(contact_id, [tag.id for tag in found.values()]):

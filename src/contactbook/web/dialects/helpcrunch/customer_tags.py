@@ -6,7 +6,6 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.domain.tags import TagInput
-from contactbook.domain.text import check_text
 from contactbook.services import tags
 from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, customer_out, path_id
@@ -29,8 +28,7 @@ async def customers_tag(customer_id: str, body: TagsIn, ctx: Ctx, rt: Rt) -> Res
 @router.delete("/customers/{customer_id}/tags")
 async def customers_untag(customer_id: str, body: TagsIn, ctx: Ctx, rt: Rt) -> Response:
     """Remove tags named in the JSON body; names the customer lacks are ignored."""
-    # The names are looked up: text that reaches SQL.
-    names = [check_text(tag.name, f"tags.{index}.name") for index, tag in enumerate(body.tags)]
+    names = [tag.name for tag in body.tags]
     async with rt.db.unit(ctx) as uow:
         contact = await tags.remove_contact_tags(uow, ctx, path_id(customer_id), names, INCLUDE)
     return Json(customer_out(contact))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from contactbook.domain.accounts import clean_key_name
 from contactbook.domain.context import Scope
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import ChannelType
@@ -61,7 +60,7 @@ async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
     scope the new key gets (a key grants only what it holds)."""
     async with rt.db.unit(ctx) as uow:
         issued = await accounts.create_key(
-            uow, ctx, frozenset(Scope(s) for s in body.scopes), clean_key_name(body.name)
+            uow, ctx, frozenset(Scope(s) for s in body.scopes), body.name
         )
     return Json(
         {

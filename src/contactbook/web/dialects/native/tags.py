@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from contactbook.domain.text import check_text
 from contactbook.services import tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import tag_out
@@ -26,7 +25,6 @@ async def list_tags(ctx: Ctx, rt: Rt) -> Response:
 @router.patch("/tags/{name}", response_model=TagOut, operation_id="UpdateTag")
 async def update_tag(name: str, body: TagPatch, ctx: Ctx, rt: Rt) -> Response:
     """Rename or recolour a tag."""
-    check_text(name, "name")  # the path names a stored tag: text that reaches SQL
     async with rt.db.unit(ctx) as uow:
         tag = await tags.update_tag(uow, ctx, name, body.name, body.color)
         count = {t.id: n for t, n in await tags.list_tags(uow, ctx)}.get(tag.id, 0)
@@ -36,7 +34,6 @@ async def update_tag(name: str, body: TagPatch, ctx: Ctx, rt: Rt) -> Response:
 @router.delete("/tags/{name}", status_code=204, operation_id="DeleteTag")
 async def delete_tag(name: str, ctx: Ctx, rt: Rt) -> Response:
     """Delete a tag and take it off every contact."""
-    check_text(name, "name")
     async with rt.db.unit(ctx) as uow:
         await tags.delete_tag(uow, ctx, name)
     return empty()
