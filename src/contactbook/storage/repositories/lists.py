@@ -343,11 +343,13 @@ class ListRepository:
                 },
             )
         else:
+            # Many parameter sets, one cached statement (a multi-row VALUES would be compiled
+            # anew for every batch size); the rows a conflict skipped are not returned.
             rows = await self.conn.execute(
                 insert_ignore(self.conn, list_members, ["account_id", "list_id", "contact_id"])
-                .values([{"account_id": self.account_id, "list_id": lid, "contact_id": cid}
-                         for lid, cid in pairs])
-                .returning(list_members.c.list_id, list_members.c.contact_id)
+                .returning(list_members.c.list_id, list_members.c.contact_id),
+                [{"account_id": self.account_id, "list_id": lid, "contact_id": cid}
+                 for lid, cid in pairs],
             )  # fmt: skip
         return [(row[0], row[1]) for row in rows]
 
