@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from contactbook.storage.engine import make_engine
 from contactbook.storage.migrate import migrate
@@ -31,6 +33,31 @@ def _sql(url: str, account_id: int, *statements: str) -> None:
             async with engine.begin() as conn:
                 for statement in statements:
                     await conn.execute(text(statement), {"account": account_id})
+        finally:
+            await engine.dispose()
+
+    asyncio.run(go())
+
+
+def _orphan_membership(url: str, account_id: int) -> None:
+    """A membership of a contact that does not exist, written past the foreign keys (as only
+    a damaged database or a hand-made change could)."""
+    orphan = (
+        "INSERT INTO list_members (account_id, list_id, contact_id) "
+        "SELECT account_id, id, 999999999 FROM lists WHERE account_id = ? AND name = 'Leads'"
+    )
+    if url.startswith("sqlite"):
+        # A plain connection: SQLite checks foreign keys only where a connection asks it to.
+        with sqlite3.connect(make_url(url).database or "") as conn:
+            conn.execute(orphan, (account_id,))
+        return
+
+    async def go() -> None:
+        engine = make_engine(url, pool_size=1)
+        try:
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                await conn.exec_driver_sql(orphan.replace("?", "$1"), (account_id,))
         finally:
             await engine.dispose()
 
@@ -98,6 +125,19 @@ def test_drift_is_reported_then_repaired(url: str, tmp_path: Path) -> None:
         0,
         {"account_id": account_id, "clean": True, "differences": [], "repaired": False},
     )
+
+
+def test_rows_past_the_foreign_keys_are_reported_then_dropped(url: str, tmp_path: Path) -> None:
+    account_id, _ = new_account(url, "Orphaned")
+    _import(url, account_id, tmp_path)
+    _orphan_membership(url, account_id)
+    status, report = _check(url, account_id)
+    assert status == 1
+    assert report["differences"] == [
+        {"invariant": "memberships_without_contact", "stored": 1, "actual": 0}
+    ]
+    assert _check(url, account_id, "--repair")[0] == 1
+    assert _check(url, account_id)[0] == 0
 
 
 def test_an_unknown_account_is_a_usage_error(url: str) -> None:

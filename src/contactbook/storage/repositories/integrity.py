@@ -119,34 +119,34 @@ class IntegrityRepository:
     async def orphans(self) -> dict[str, int]:
         """Rows that belong to a contact, list or tag that does not exist (the foreign keys
         forbid them; counted so a check says so if they ever appear)."""
-        mine = list_members.c.account_id == self.account_id
-        no_contact = not_(
-            select(contacts.c.id)
-            .where(
-                contacts.c.account_id == list_members.c.account_id,
-                contacts.c.id == list_members.c.contact_id,
-            )
-            .exists()
-        )
-        no_tag = not_(
-            select(tags.c.id)
-            .where(
-                tags.c.account_id == contact_tags.c.account_id, tags.c.id == contact_tags.c.tag_id
-            )
-            .exists()
-        )
         row = (
             await self.conn.execute(
                 select(
-                    select(func.count()).where(mine, no_contact).scalar_subquery(),
+                    select(func.count())
+                    .select_from(list_members)
+                    .where(*self._memberships_without_contact())
+                    .scalar_subquery(),
                     select(func.count())
                     .select_from(contact_tags)
-                    .where(contact_tags.c.account_id == self.account_id, no_tag)
+                    .where(*self._tag_links_without_tag())
                     .scalar_subquery(),
                 )
             )
         ).one()
         return {"memberships_without_contact": int(row[0]), "tags_without_tag": int(row[1])}
+
+    def _memberships_without_contact(self) -> list[Any]:
+        contact = select(contacts.c.id).where(
+            contacts.c.account_id == list_members.c.account_id,
+            contacts.c.id == list_members.c.contact_id,
+        )
+        return [list_members.c.account_id == self.account_id, not_(contact.exists())]
+
+    def _tag_links_without_tag(self) -> list[Any]:
+        tag = select(tags.c.id).where(
+            tags.c.account_id == contact_tags.c.account_id, tags.c.id == contact_tags.c.tag_id
+        )
+        return [contact_tags.c.account_id == self.account_id, not_(tag.exists())]
 
     async def duplicates(self) -> dict[str, list[str]]:
         """Values that must be unique in the account and are not (phone, email, external id,
@@ -216,29 +216,5 @@ class IntegrityRepository:
         )
 
     async def drop_orphans(self) -> None:
-        await self.conn.execute(
-            delete(list_members).where(
-                list_members.c.account_id == self.account_id,
-                not_(
-                    select(contacts.c.id)
-                    .where(
-                        contacts.c.account_id == list_members.c.account_id,
-                        contacts.c.id == list_members.c.contact_id,
-                    )
-                    .exists()
-                ),
-            )
-        )
-        await self.conn.execute(
-            delete(contact_tags).where(
-                contact_tags.c.account_id == self.account_id,
-                not_(
-                    select(tags.c.id)
-                    .where(
-                        tags.c.account_id == contact_tags.c.account_id,
-                        tags.c.id == contact_tags.c.tag_id,
-                    )
-                    .exists()
-                ),
-            )
-        )
+        await self.conn.execute(delete(list_members).where(*self._memberships_without_contact()))
+        await self.conn.execute(delete(contact_tags).where(*self._tag_links_without_tag()))
