@@ -1,4 +1,4 @@
-"""Contention benchmark: one account written by many connections at once (issue 11's mixed load)
+"""Contention benchmark: one account written by many connections at once (a mixed write load)
 on PostgreSQL and SQLite, served by `contactbook serve --workers 2`; req/s, errors by status,
 latency, deadlocks in the server log, and `contactbook check` at the end.
 

@@ -1,4 +1,4 @@
-"""The mixed write load of issue 11, as an asyncio load generator: N connections, each a task
+"""A mixed write load on one account, as an asyncio load generator: N connections, each a task
 with its own HTTP connection, drawing operations by weight until the time is up.
 
 Reads (get by id, a page of a list), PATCHes of custom fields on a hot set of contacts (native,
@@ -22,7 +22,7 @@ NATIVE = "/contactbook/v1"
 # A slow reply is a latency to report, not an error.
 TIMEOUT = 60.0
 
-# (operation, weight in %): a quarter creates, as in the issue's mix.
+# (operation, weight in %): a quarter creates, the rest reads, changes, deletes and memberships.
 MIX = [
     ("get by id", 15),
     ("list page", 15),
