@@ -271,6 +271,7 @@ class Existing:
     phone: str | None
     email: str | None
     external_id: str | None
+    version: int = 0
 
 
 @dataclass(slots=True)

@@ -143,12 +143,16 @@ async def update_contact(
     if prepared.custom is not None:
         stored = {str(item.field.id): item.value for item in current.custom}
         custom = apply_values(stored, prepared.custom, replace=data.custom_mode == "replace")
-    await uow.contacts.update(current, prepared.values, custom, now, expected_version)
+    # A write that changes no stored value changes nothing: no version, no updated_at.
+    written = await uow.contacts.update(current, prepared.values, custom, now, expected_version)
+    moved = False
     if prepared.lists is not None:
-        await uow.lists.replace_for_contact(contact_id, prepared.lists)
+        moved |= await uow.lists.replace_for_contact(contact_id, prepared.lists)
     if prepared.tags is not None:
         tags = await uow.tags.ensure(prepared.tags, now)
-        await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+        moved |= await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+    if moved and written is None:
+        await uow.contacts.touch([contact_id], now)
     return await uow.contacts.get(contact_id, include)
 
 

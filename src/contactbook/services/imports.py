@@ -171,15 +171,19 @@ async def _write(
     ids = await bulk.insert([(e.row.values, e.row.custom) for e in new], now)
     for entry, contact_id in zip(new, ids, strict=True):
         entry.contact_id = contact_id
+    versions = {e.before.id: e.before.version for e in changed if e.before is not None}
     written = await bulk.update(
         [(e.contact_id, e.row.values, e.row.custom) for e in changed],  # type: ignore[misc]
         now,
+        versions,
     )
     _account_deltas(uow, changed, written)
     for entry in changed:
         await _restop(uow, bulk, entry, written)
-    await _tags(uow, bulk, new, changed)
-    await _lists(uow, bulk, plan.entries, target)
+    related = await _tags(uow, bulk, new, changed)
+    related |= await _lists(uow, bulk, plan.entries, target)
+    # A stored contact that only gained a tag or a list still changed: its version moves once.
+    await uow.contacts.touch(sorted((related & set(versions)) - set(written)), now)
 
 
 def _account_deltas(
@@ -191,7 +195,7 @@ def _account_deltas(
         before = entry.before
         assert before is not None
         assert entry.contact_id is not None
-        after = written[entry.contact_id]
+        after = written.get(entry.contact_id, before)
         phones += int(after.phone is not None) - int(before.phone is not None)
         was = before.phone or before.email or before.external_id
         resolved += int(bool(after.phone or after.email or after.external_id)) - int(bool(was))
@@ -205,7 +209,7 @@ async def _restop(
     before = entry.before
     assert before is not None
     assert entry.contact_id is not None
-    new_phone = written[entry.contact_id].phone
+    new_phone = written.get(entry.contact_id, before).phone
     if new_phone == before.phone:
         return
     was = before.phone is not None and await uow.stoplist.is_counted(before.phone)
@@ -222,24 +226,28 @@ async def _tags(
     bulk: BulkContactRepository,
     new: Sequence[Entry],
     changed: Sequence[Entry],
-) -> None:
+) -> set[int]:
+    """Add the rows' tags; return the contacts that got one."""
     names = list(dict.fromkeys(name for e in (*new, *changed) for name in e.row.tags))
     if not names:
-        return
+        return set()
     stored = await uow.tags.ensure([TagInput(name) for name in names], utcnow())
     by_name = {tag.name.casefold(): tag.id for tag in stored}
+    tagged: set[int] = set()
     for entries, start in ((new, 0), (changed, APPENDED_TAG_POSITION)):
         wanted = {
             e.contact_id: [by_name[n.casefold()] for n in e.row.tags]
             for e in entries
             if e.row.tags and e.contact_id is not None
         }
-        await bulk.add_tags(wanted, start)
+        tagged |= await bulk.add_tags(wanted, start)
+    return tagged
 
 
 async def _lists(
     uow: UnitOfWork, bulk: BulkContactRepository, entries: Sequence[Entry], target: ImportTarget
-) -> None:
+) -> set[int]:
+    """Add the rows' memberships; return the contacts that joined a list."""
     members: dict[int, list[int]] = {}
     by_id = await uow.lists.existing_ids(
         {ref for entry in entries for ref in entry.row.lists if isinstance(ref, int)}
@@ -255,7 +263,7 @@ async def _lists(
                 wanted.append(await _list_by_name(uow, ref, target))
         for list_id in dict.fromkeys(wanted):
             members.setdefault(list_id, []).append(entry.contact_id)
-    await bulk.add_to_lists(members)
+    return await bulk.add_to_lists(members)
 
 
 async def refresh_statistics(uow: UnitOfWork, ctx: RequestContext) -> None:

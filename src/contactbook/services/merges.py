@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import Busy, ContactNotFound
@@ -53,4 +54,7 @@ async def merge_contacts(
     await uow.contacts.delete_ids([mergee.id])
     if joined:
         await uow.lists.add_members(joined, [base.id])
+    # The base changed even when no attribute of its own did: it took the mergee's identities,
+    # events and memberships.
+    await uow.contacts.touch([base.id], utcnow())
     return await update_contact(uow, ctx, base.id, changes, include=include)

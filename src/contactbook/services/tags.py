@@ -114,8 +114,8 @@ async def set_contact_tags(
     await uow.contacts.get(contact_id, frozenset(), lock=True)
     now = utcnow()
     stored = await uow.tags.ensure(clean_tags(tags), now)
-    await uow.tags.replace_on_contact(contact_id, [tag.id for tag in stored])
-    await uow.contacts.touch([contact_id], now)
+    if await uow.tags.replace_on_contact(contact_id, [tag.id for tag in stored]):
+        await uow.contacts.touch([contact_id], now)
     return await uow.contacts.get(contact_id, include)
 
 

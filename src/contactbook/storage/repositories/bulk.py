@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -89,15 +89,20 @@ class BulkContactRepository:
         if not ids:
             return []
         rows = await self.conn.execute(
-            select(contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id)
+            select(
+                contacts.c.id, contacts.c.phone, contacts.c.email, contacts.c.external_id,
+                contacts.c.version,
+            )
             .where(
                 contacts.c.account_id == self.account_id,
                 one_of(self.conn, contacts.c.id, sorted(set(ids))),
             )
             .order_by(contacts.c.id)
             .with_for_update(key_share=True)
-        )
-        return [Existing(row.id, row.phone, row.email, row.external_id) for row in rows]
+        )  # fmt: skip
+        return [
+            Existing(row.id, row.phone, row.email, row.external_id, row.version) for row in rows
+        ]
 
     # --- inserts ------------------------------------------------------------------------------
 
@@ -182,10 +187,11 @@ class BulkContactRepository:
         self,
         changes: Sequence[tuple[int, Mapping[str, object], Mapping[str, object]]],
         now: datetime,
+        versions: Mapping[int, int],
     ) -> dict[int, Existing]:
         """Apply (contact id, values, custom) changes: given values win, absent ones stay;
-        custom values and additional attributes merge key by key. Return each changed
-        contact's unique values as written.
+        custom values and additional attributes merge key by key. A contact the change leaves
+        as it was is not written. Return the unique values of each contact written.
 
         Raises: RowsRaced when another writer took one of the unique values meanwhile.
         """
@@ -226,15 +232,20 @@ class BulkContactRepository:
                     rows += await self.conn.execute(
                         select(
                             contacts.c.id, contacts.c.phone, contacts.c.email,
-                            contacts.c.external_id,
+                            contacts.c.external_id, contacts.c.version,
                         ).where(
                             contacts.c.account_id == self.account_id,
                             contacts.c.id.in_(ids[start : start + 10_000]),
                         )
                     )  # fmt: skip
+                # Written are those whose version moved (SQLite's executemany returns no rows).
+                rows = [row for row in rows if row.version != versions.get(row.id)]
         except IntegrityError as exc:
             raise RowsRaced from exc
-        return {row.id: Existing(row.id, row.phone, row.email, row.external_id) for row in rows}
+        return {
+            row.id: Existing(row.id, row.phone, row.email, row.external_id, row.version)
+            for row in rows
+        }
 
     async def refresh_statistics(self) -> None:
         """Let PostgreSQL's planner see what a bulk load just wrote (it otherwise plans with the
@@ -250,9 +261,10 @@ class BulkContactRepository:
 
     # --- relations and counters ---------------------------------------------------------------
 
-    async def add_tags(self, wanted: Mapping[int, Sequence[int]], start: int) -> None:
+    async def add_tags(self, wanted: Mapping[int, Sequence[int]], start: int) -> set[int]:
         """Give each contact the tag ids listed for it (kept if already there), positioned from
-        `start` so tags added to an existing contact come after the ones it has."""
+        `start` so tags added to an existing contact come after the ones it has; return the
+        contacts that got one."""
         pairs = [
             {
                 "account_id": self.account_id,
@@ -264,9 +276,9 @@ class BulkContactRepository:
             for index, tag_id in enumerate(tag_ids)
         ]
         if not pairs:
-            return
+            return set()
         if self.pg:
-            await self.conn.execute(
+            rows = await self.conn.execute(
                 text(_PG_ADD_TAGS),
                 {
                     "account_id": self.account_id,
@@ -275,17 +287,23 @@ class BulkContactRepository:
                     "positions": [p["position"] for p in pairs],
                 },
             )
-            return
+            return {row[0] for row in rows}
+        tagged: set[int] = set()
         for begin in range(0, len(pairs), 5000):
-            await self.conn.execute(
-                insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"]),
+            rows = await self.conn.execute(
+                insert_ignore(
+                    self.conn, contact_tags, ["account_id", "contact_id", "tag_id"]
+                ).returning(contact_tags.c.contact_id),
                 pairs[begin : begin + 5000],
             )
+            tagged |= {row[0] for row in rows}
+        return tagged
 
-    async def add_to_lists(self, members: Mapping[int, Sequence[int]]) -> None:
+    async def add_to_lists(self, members: Mapping[int, Sequence[int]]) -> set[int]:
         """Put contacts (locked, or new in this transaction) in lists (list id → contact ids),
-        moving the lists' counters by the memberships actually inserted."""
-        await self._lists.add_members_by_list(members)
+        moving the lists' counters by the memberships actually inserted; return the contacts
+        that joined one."""
+        return {cid for _, cid in await self._lists.add_members_by_list(members)}
 
 
 def _keep(name: str) -> str:
@@ -310,6 +328,7 @@ INSERT INTO contact_tags (account_id, contact_id, tag_id, position)
 SELECT :account_id, c, t, p FROM unnest(CAST(:contacts AS bigint[]), CAST(:tags AS bigint[]),
                                         CAST(:positions AS integer[])) AS x(c, t, p)
 ON CONFLICT DO NOTHING
+RETURNING contact_id
 """
 
 # The statements below are built from constant names only (no input reaches them).
@@ -321,20 +340,31 @@ _PG_MERGE_INSERT = (
     f"INSERT INTO contacts SELECT * FROM {_STAGE} ON CONFLICT DO NOTHING RETURNING id"  # noqa: S608
 )
 _KEPT = [name for name in WRITABLE if name not in (*_PHONE_META, "additional_attributes")]
+# Each column's value after the merge: given values win, absent ones stay, free objects merge.
+_PG_MERGED = {
+    **{name: f"COALESCE(s.{name}, c.{name})" for name in _KEPT},
+    **{name: f"CASE WHEN s.phone IS NULL THEN c.{name} ELSE s.{name} END" for name in _PHONE_META},
+    "additional_attributes": "COALESCE(c.additional_attributes, '{}'::jsonb)"
+    " || COALESCE(s.additional_attributes, '{}'::jsonb)",
+    "custom": "COALESCE(c.custom, '{}'::jsonb) || COALESCE(s.custom, '{}'::jsonb)",
+}
+# Free objects compare as merged ("{}" and NULL hold the same nothing).
+_PG_BEFORE = {
+    name: f"COALESCE(c.{name}, '{{}}'::jsonb)" if name in ("additional_attributes", "custom")
+    else f"c.{name}"
+    for name in _PG_MERGED
+}  # fmt: skip
+# Only rows whose stored values the merge changes are written (and move their version): a
+# file imported twice changes nothing the second time.
 _PG_MERGE_UPDATE = (
     "UPDATE contacts AS c SET "  # noqa: S608
-    + ", ".join(_keep(name) for name in _KEPT)
-    + ", "
-    + ", ".join(
-        f"{name} = CASE WHEN s.phone IS NULL THEN c.{name} ELSE s.{name} END"
-        for name in _PHONE_META
+    + ", ".join(f"{name} = {merged}" for name, merged in _PG_MERGED.items())
+    + ", updated_at = s.updated_at, version = c.version + 1 "
+    f"FROM {_STAGE} AS s WHERE c.account_id = :account_id AND c.id = s.id AND ("
+    + " OR ".join(
+        f"{_PG_BEFORE[name]} IS DISTINCT FROM {merged}" for name, merged in _PG_MERGED.items()
     )
-    + ", additional_attributes = COALESCE(c.additional_attributes, '{}'::jsonb)"
-    " || COALESCE(s.additional_attributes, '{}'::jsonb)"
-    ", custom = COALESCE(c.custom, '{}'::jsonb) || COALESCE(s.custom, '{}'::jsonb)"
-    ", updated_at = s.updated_at, version = c.version + 1 "
-    f"FROM {_STAGE} AS s WHERE c.account_id = :account_id AND c.id = s.id"
-    " RETURNING c.id, c.phone, c.email, c.external_id"
+    + ") RETURNING c.id, c.phone, c.email, c.external_id, c.version"
 )
 
 
@@ -354,11 +384,22 @@ def _sqlite_update() -> Any:
             values[name] = func.coalesce(param, contacts.c[name])
     custom = bindparam("v_custom", type_=contacts.c.custom.type)
     values["custom"] = func.json_patch(func.coalesce(contacts.c.custom, "{}"), custom)
+    before = {
+        name: func.coalesce(contacts.c[name], "{}")
+        if name in ("additional_attributes", "custom")
+        else contacts.c[name]
+        for name in values
+    }
+    changed = or_(*(before[name].is_distinct_from(merged) for name, merged in values.items()))
     values["updated_at"] = bindparam("v_now", type_=contacts.c.updated_at.type)
     values["version"] = contacts.c.version + 1
     return (
         update(contacts)
-        .where(contacts.c.account_id == bindparam("v_account"), contacts.c.id == bindparam("v_id"))
+        .where(
+            contacts.c.account_id == bindparam("v_account"),
+            contacts.c.id == bindparam("v_id"),
+            changed,
+        )
         .values(values)
     )
 

@@ -480,15 +480,22 @@ class ContactRepository:
         custom: Mapping[str, object] | None,
         now: datetime,
         expected_version: int | None = None,
-    ) -> int:
-        """Write changed columns of `current` (read locked) and its custom values when given;
-        return the new version.
+    ) -> int | None:
+        """Write the columns of `current` (read locked) whose value `values` changes, and its
+        custom values when given and different; return the new version, or None when nothing
+        differs (then nothing is written: version, `updated_at` and ETag stay).
 
         Raises: PreconditionFailed (version moved), DuplicateContact.
         """
-        changes: dict[str, object] = {name: values[name] for name in WRITABLE if name in values}
-        if custom is not None:
+        changes: dict[str, object] = {
+            name: values[name]
+            for name in WRITABLE
+            if name in values and values[name] != _stored(current, name)
+        }
+        if custom is not None and dict(custom) != _stored_custom(current):
             changes["custom"] = dict(custom)
+        if not changes:
+            return None
         where = [contacts.c.account_id == self.account_id, contacts.c.id == current.id]
         if expected_version is not None:
             where.append(contacts.c.version == expected_version)
@@ -617,6 +624,18 @@ class ContactRepository:
             if any(marker in str(exc.orig) for marker in markers):
                 return DuplicateContact([name])
         return exc
+
+
+def _stored(contact: Contact, column: str) -> object:
+    """What `contact` holds in `column`, in the form cleaned input takes."""
+    value = getattr(contact, column)
+    if column in ("device", "additional_attributes") and value is not None:
+        return dict(value)
+    return value
+
+
+def _stored_custom(contact: Contact) -> dict[str, object]:
+    return {str(item.field.id): item.value for item in contact.custom}
 
 
 def _totals(value: Sequence[Any]) -> tuple[int, int, int]:

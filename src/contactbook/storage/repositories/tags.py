@@ -161,28 +161,37 @@ class TagRepository:
             result.setdefault(row[0], []).append(Tag(row[1], row[2], row[3]))
         return result
 
-    async def replace_on_contact(self, contact_id: int, tag_ids: Sequence[int]) -> None:
-        await self.conn.execute(
-            delete(contact_tags).where(
-                contact_tags.c.account_id == self.account_id,
-                contact_tags.c.contact_id == contact_id,
-            )
-        )
-        await self._insert(contact_id, tag_ids, start=0)
-
-    async def add_to_contact(self, contact_id: int, tag_ids: Sequence[int]) -> list[int]:
-        """Append tags the contact lacks; return the ids added."""
-        current = [
-            row[0]
-            for row in await self.conn.execute(
-                select(contact_tags.c.tag_id, contact_tags.c.position)
-                .where(
+    async def replace_on_contact(self, contact_id: int, tag_ids: Sequence[int]) -> bool:
+        """Make the contact's (locked) tags exactly `tag_ids`, in order; True if that changed
+        anything."""
+        wanted = list(dict.fromkeys(tag_ids))
+        current = await self._ordered(contact_id)
+        if current == wanted:
+            return False
+        if current:
+            await self.conn.execute(
+                delete(contact_tags).where(
                     contact_tags.c.account_id == self.account_id,
                     contact_tags.c.contact_id == contact_id,
                 )
-                .order_by(contact_tags.c.position)
             )
-        ]
+        await self._insert(contact_id, wanted, start=0)
+        return True
+
+    async def _ordered(self, contact_id: int) -> list[int]:
+        rows = await self.conn.execute(
+            select(contact_tags.c.tag_id)
+            .where(
+                contact_tags.c.account_id == self.account_id,
+                contact_tags.c.contact_id == contact_id,
+            )
+            .order_by(contact_tags.c.position, contact_tags.c.tag_id)
+        )
+        return [row[0] for row in rows]
+
+    async def add_to_contact(self, contact_id: int, tag_ids: Sequence[int]) -> list[int]:
+        """Append tags the contact lacks; return the ids added."""
+        current = await self._ordered(contact_id)
         new = [tag_id for tag_id in dict.fromkeys(tag_ids) if tag_id not in current]
         await self._insert(contact_id, new, start=len(current))
         return new
