@@ -1,8 +1,8 @@
 """Phone numbers: every stored phone is E.164, normalised with the account's default region.
 
-The rule (DESIGN §3.5): input that cannot be a phone number is refused; a number that is possible
-for its country code but unknown to the numbering-plan metadata (new ranges, test numbers such as
-`+10233456781`) is kept, with `valid=False` recorded so callers can tell.
+The rule (docs/design.md §3.5): input that cannot be a phone number is refused; a number that
+is possible for its country code but unknown to the numbering-plan metadata (new ranges, test
+numbers such as `+10233456781`) is kept, with `valid=False` recorded so callers can tell.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Op(StrEnum):
 
 
 class Scope(StrEnum):
-    """Which contacts a dialect can represent (DESIGN §3.6)."""
+    """Which contacts a dialect can represent (docs/design.md §3.6)."""
 
     ALL = "all"
     WITH_PHONE = "with_phone"

@@ -1,7 +1,7 @@
 """The schema, as SQLAlchemy Core tables shared by the repositories and the migrations.
 
-Rules (DESIGN §6): `account_id` leads every primary key, unique constraint and index so the
-store can be distributed by account; counters (`account_counters`, `lists.items`,
+Rules (docs/design.md §4): `account_id` leads every primary key, unique constraint and index
+so the store can be distributed by account; counters (`account_counters`, `lists.items`,
 `lists.items_with_phone`, `lists.stop_list_count`) are kept in the same transaction as the
 writes that move them, by what those writes' statements changed.
 """

@@ -1,8 +1,8 @@
 """Contacts through bsg-sdk: create, read, update, delete, bulk delete, list.
 
 The SDK's contact model cannot parse the `fields` object the seeds and the live API use
-(DESIGN §3.1), so contact calls go through its `*_without_preload_content` variants: the SDK
-still builds every request; the test reads the JSON.
+(docs/design.md §3.1), so contact calls go through its `*_without_preload_content` variants:
+the SDK still builds every request; the test reads the JSON.
 """
 
 from __future__ import annotations

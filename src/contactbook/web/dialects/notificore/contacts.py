@@ -93,7 +93,7 @@ async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> R
         async with rt.db.unit(ctx, write=False) as uow:
             contact = await contacts.get_contact(uow, ctx, cid, include=WITH_LISTS)
         if contact.phone is None:
-            raise ContactNotFound(cid)  # not representable here (DESIGN §3.6)
+            raise ContactNotFound(cid)  # not representable here (docs/design.md §3.6)
         return Json({"data": contact_out(contact)})
 
     return await rt.responses.respond(request, ctx, render)

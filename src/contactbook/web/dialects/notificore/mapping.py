@@ -2,7 +2,7 @@
 
 Notificore phones are integers in ITU form (country code and number, no "+"); times are
 `Y-m-d H:i:s` in UTC; contact `fields` is an object keyed by field id with string values
-(DESIGN §3.1); lists are "groups" with a boolean `default`.
+(docs/design.md §3.1); lists are "groups" with a boolean `default`.
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def contact_in(
     fields: Sequence[tuple[int, object]] | None,
 ) -> tuple[ContactInput, dict[str, str]]:
     """A create or update: the phone is always given; `groups`, when given, replaces the
-    contact's lists (DESIGN §3.2); `fields` sets the values given and leaves the others.
+    contact's lists (docs/design.md §3.2); `fields` sets the values given and leaves the others.
 
     Returns the input and the wire paths of its custom values, for error messages.
 
