@@ -30,7 +30,7 @@ def test_readme_has_the_two_commands() -> None:
         assert len(commands) == 1, marker
 
 
-SECTION_REF = re.compile(r"(docs/[\w./-]+\.md) §(\d+(?:\.\d+)*)")
+SECTION_REF = re.compile(r"(docs/[\w./-]+\.md)`? §(\d+(?:\.\d+)*)")
 # The design the code was first written against lives outside the repository; references to
 # it cannot be followed, so none may remain.
 OUTSIDE_REF = re.compile("DESIGN" + r" §\d+(?:\.\d+)*")
@@ -79,9 +79,11 @@ def test_a_reference_to_a_missing_section_is_reported(tmp_path: Path) -> None:
     outside = "DESIGN" + " §3.5"
     refs = [f"{doc} §{number}" for doc, number in (known, missing, nowhere)]
     source = tmp_path / "module.py"
-    source.write_text(f'"""See {refs[0]}, {refs[1]} and {outside}."""\n# {refs[2]}\n')
+    quoted = "`docs/design.md`" + " §98"  # the form the docs use for a path in backticks
+    source.write_text(f'"""See {refs[0]}, {refs[1]} and {outside}."""\n# {refs[2]}, {quoted}\n')
     assert broken_section_references([source]) == [
         f"module.py: {outside} (not in the repository)",
         f"module.py: {refs[1]}",
         f"module.py: {refs[2]}",
+        "module.py: docs/design.md" + " §98",
     ]

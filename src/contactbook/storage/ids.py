@@ -1,4 +1,5 @@
-"""Id allocation: one sequence per table, shared by all accounts, on both databases."""
+"""Id allocation: one sequence per table, shared by all accounts, on both databases
+(docs/design.md §4.3)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ async def caller(request: Request) -> RequestContext:
     """Who is asking, for the account in the path.
 
     Checked in Chatwoot's order: a missing token, an unknown token, an unknown account, an
-    account the token does not belong to.
+    account the token does not belong to (docs/design.md §3.7).
 
     Raises: ChatwootReply (401), Unauthenticated, AccountNotFound.
     """
