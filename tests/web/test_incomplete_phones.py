@@ -130,3 +130,13 @@ def test_helpcrunch_refuses_local_only_numbers(hc: httpx.Client, ua_tenant: Tena
         batch = hc.put("/customers/batch", json=[{"customer": customer, "phone": phone}])
         assert [e["code"] for e in errors_of(batch, 400)] == ["[0].phone"]
     assert stored_phones(ua_tenant) == ["+380661234567"]
+
+
+def test_chatwoot_import_refuses_the_row(cw: httpx.Client, ua_tenant: Tenant) -> None:
+    content = b"name,phone_number\nShort,+38012345\nWhole,+380661234567\n"
+    response = cw.post("/contacts/import", files={"import_file": ("c.csv", content, "text/csv")})
+    assert response.status_code == 200, response.text
+    job = ua_tenant.native.get("/imports").json()["items"][0]
+    done = wait_for_job(ua_tenant.native, f"/imports/{job['id']}")
+    assert done["counts"]["created"] == 1 and done["counts"]["rejected"] == 1, done
+    assert stored_phones(ua_tenant) == ["+380661234567"]
