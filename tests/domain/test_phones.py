@@ -118,6 +118,18 @@ def test_impossible_numbers_are_refused(raw: str) -> None:
         normalise_phone(raw, None)
 
 
+@pytest.mark.parametrize(
+    ("raw", "region"),
+    [("12345", "UA"), ("1234567", "UA"), ("+38012345", None), ("+380 123 4567", "GB"),
+     ("2345678", "US"), ("+12345678", None)],
+)  # fmt: skip
+def test_numbers_without_their_area_code_are_refused(raw: str, region: str | None) -> None:
+    # "Possible, local only": dialled only from inside the area, so not a number to store.
+    with pytest.raises(InvalidInput) as caught:
+        normalise_phone(raw, region)
+    assert caught.value.problems[0].code == "invalid_phone"
+
+
 def test_error_names_the_field_given() -> None:
     with pytest.raises(InvalidInput) as caught:
         normalise_phone("nope", None, field="phones.3")
@@ -148,7 +160,8 @@ def library_says(text: str, region: str | None) -> tuple[str, str | None, str, b
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if phonenumbers.is_valid_number(number):

@@ -188,8 +188,11 @@ class PreconditionFailed(Conflict):
 
     code = "precondition_failed"
 
-    def __init__(self, current_version: int) -> None:
+    def __init__(self, current_version: int, fields: Sequence[str] = ()) -> None:
         self.current_version = current_version
+        # Where the input carries the condition (a batch item's `items.2.if_match`); a header's
+        # condition has no field.
+        self.fields = tuple(fields)
         super().__init__("The resource was changed by someone else; re-read it and retry.")
 
 

@@ -2,7 +2,9 @@
 
 The rule (docs/design.md §3.5): input that cannot be a phone number is refused; a number that
 is possible for its country code but unknown to the numbering-plan metadata (new ranges, test
-numbers such as `+10233456781`) is kept, with `valid=False` recorded so callers can tell.
+numbers such as `+10233456781`) is kept, with `valid=False` recorded so callers can tell. A number
+that is only "possible, local only" (`12345` in Ukraine: the area code is missing) is refused too,
+since it cannot be dialled from outside its area and so is no E.164 number.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from enum import StrEnum
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumber, PhoneNumberType
+from phonenumbers import (
+    NumberParseException,
+    PhoneMetadata,
+    PhoneNumber,
+    PhoneNumberType,
+    ValidationResult,
+)
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
@@ -80,7 +88,8 @@ def normalise_phone(raw: str, default_region: str | None = None, field: str = "p
     account has a default region (`0661234567` with UA) and bare international digits
     (`85267202829`).
 
-    Raises: InvalidInput (code `invalid_phone`) when `raw` cannot be a phone number.
+    Raises: InvalidInput (code `invalid_phone`) when `raw` cannot be a phone number, or lacks
+    its area code (possible only as a local number).
     """
     return _normalise_cached(raw.strip(), (default_region or "").upper() or None, field)
 
@@ -122,7 +131,8 @@ def _parse(text: str, region: str | None) -> Phone | None:
             number = phonenumbers.parse(text, region)
         except NumberParseException:
             return None
-    if not phonenumbers.is_possible_number(number):
+    # is_possible_number also admits IS_POSSIBLE_LOCAL_ONLY: a number lacking its area code.
+    if phonenumbers.is_possible_number_with_reason(number) != ValidationResult.IS_POSSIBLE:
         return None
     nsn = phonenumbers.national_significant_number(number)
     country_code = number.country_code or 0

@@ -7,7 +7,13 @@ from dataclasses import replace
 
 from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import DuplicateContact, InvalidInput, ProblemCode
+from contactbook.domain.errors import (
+    DuplicateContact,
+    InvalidInput,
+    PreconditionFailed,
+    ProblemCode,
+)
+from contactbook.domain.preconditions import VersionCondition
 from contactbook.services.contacts import given_phones, update_contact
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
@@ -20,14 +26,16 @@ async def update_contacts(
     ctx: RequestContext,
     changes: Sequence[tuple[int, ContactInput]],
     *,
+    conditions: Sequence[VersionCondition | None] = (),
     include: frozenset[str] = DEFAULT_INCLUDE,
 ) -> list[Contact]:
     """Apply each (contact id, change) in order and return the contacts as they end up, in the
-    order given. The first failure stops the batch; the caller's unit of work then rolls back
+    order given; `conditions[i]`, when given, is item i's If-Match, checked like a single
+    write's. The first failure stops the batch; the caller's unit of work then rolls back
     every change before it.
 
-    Raises: ContactNotFound, InvalidInput and DuplicateContact (field paths name the item:
-    `items.2.email`).
+    Raises: ContactNotFound, InvalidInput, DuplicateContact and PreconditionFailed (field
+    paths name the item: `items.2.email`, `items.2.if_match`).
     """
     ctx.require(Scope.WRITE)
     if len(changes) > MAX_BATCH:
@@ -42,14 +50,19 @@ async def update_contacts(
     await uow.hold_phones(given_phones(ctx, [data for _, data in changes]))
     await uow.contacts.lock([contact_id for contact_id, _ in changes])
     for index, (contact_id, data) in enumerate(changes):
+        condition = conditions[index] if index < len(conditions) else None
         try:
-            await update_contact(uow, ctx, contact_id, data, include=frozenset())
+            await update_contact(
+                uow, ctx, contact_id, data, condition=condition, include=frozenset()
+            )
         except InvalidInput as exc:
             problems = [replace(p, field=f"items.{index}.{p.field}") for p in exc.problems]
             raise InvalidInput(problems, exc.message) from exc
         except DuplicateContact as exc:
             fields = [f"items.{index}.{field}" for field in exc.fields]
             raise DuplicateContact(fields, exc.existing_id) from exc
+        except PreconditionFailed as exc:
+            raise PreconditionFailed(exc.current_version, [f"items.{index}.if_match"]) from exc
     ids = [contact_id for contact_id, _ in changes]
     final = {contact.id: contact for contact in await uow.contacts.get_many(ids, include)}
     return [final[contact_id] for contact_id in ids]

@@ -12,7 +12,6 @@ from contactbook.domain.errors import (
     ContactNotFound,
     DuplicateContact,
     InvalidInput,
-    PreconditionFailed,
     Problem,
     ProblemCode,
 )
@@ -21,6 +20,7 @@ from contactbook.domain.free_json import check_object
 from contactbook.domain.lists import MAX_LISTS_PER_CONTACT
 from contactbook.domain.paging import Page
 from contactbook.domain.phones import normalise_phone
+from contactbook.domain.preconditions import VersionCondition, check_condition
 from contactbook.domain.queries import (
     All,
     AnyOf,
@@ -116,7 +116,7 @@ async def update_contact(
     contact_id: int,
     data: ContactInput,
     *,
-    expected_version: int | None = None,
+    condition: VersionCondition | None = None,
     define_missing_fields: bool = False,
     include: frozenset[str] = DEFAULT_INCLUDE,
 ) -> Contact:
@@ -124,7 +124,8 @@ async def update_contact(
 
     For a full replace (PUT) the caller gives every attribute its API can represent. The
     contact is locked before it is read, so merges (custom values, additional attributes,
-    tags, lists) build on the last committed state and concurrent changes are never lost.
+    tags, lists) build on the last committed state and concurrent changes are never lost;
+    `condition` (If-Match) is checked against that locked version.
 
     Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
     """
@@ -132,8 +133,8 @@ async def update_contact(
     plain = _Plain(data, ctx)
     await uow.hold_phones([plain.phone])
     current = await uow.contacts.get(contact_id, frozenset(), lock=True)
-    if expected_version is not None and expected_version != current.version:
-        raise PreconditionFailed(current.version)
+    check_condition(condition, current.version)
+    expected_version = None if condition is None else current.version
     prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
     conflicts = await uow.contacts.conflicts(prepared.values, exclude_id=contact_id)
     if conflicts:
@@ -157,14 +158,17 @@ async def update_contact(
 
 
 async def delete_contact(
-    uow: UnitOfWork, ctx: RequestContext, contact_id: int, *, expected_version: int | None = None
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_id: int,
+    *,
+    condition: VersionCondition | None = None,
 ) -> None:
     """Raises: ContactNotFound, PreconditionFailed."""
     ctx.require(Scope.WRITE)
-    if expected_version is not None:
+    if condition is not None:
         current = await uow.contacts.get(contact_id, frozenset(), lock=True)
-        if current.version != expected_version:
-            raise PreconditionFailed(current.version)
+        check_condition(condition, current.version)
     if not await uow.contacts.delete_ids([contact_id]):
         raise ContactNotFound(contact_id)
 

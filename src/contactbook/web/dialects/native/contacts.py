@@ -16,7 +16,7 @@ from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
 from contactbook.services import batch_updates, contacts, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
-from contactbook.web.dialects.native.etags import etag, expected_version
+from contactbook.web.dialects.native.etags import etag, if_match_condition
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
 from contactbook.web.dialects.native.params import PathId, QueryId, QueryIds
 from contactbook.web.dialects.native.schemas import (
@@ -33,7 +33,8 @@ from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["contacts"], route_class=DialectRoute)
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
+# Every If-Match line: together they are one list of entity tags.
+IfMatch = Annotated[list[str] | None, Header(alias="If-Match")]
 
 
 def _one(contact: Contact, status: int = 200) -> Response:
@@ -93,8 +94,12 @@ async def create_contact(body: ContactIn, ctx: Ctx, rt: Rt) -> Response:
 async def update_contacts(body: ContactBatchIn, ctx: Ctx, rt: Rt) -> Response:
     """Change several contacts at once, each like PATCH; one failure changes none of them."""
     changes = [(item.id, item.to_input("patch")) for item in body.items]
+    conditions = [
+        None if item.if_match is None else if_match_condition([item.if_match])
+        for item in body.items
+    ]
     async with rt.db.unit(ctx) as uow:
-        updated = await batch_updates.update_contacts(uow, ctx, changes)
+        updated = await batch_updates.update_contacts(uow, ctx, changes, conditions=conditions)
     return Json({"items": [contact_out(c) for c in updated]})
 
 
@@ -145,7 +150,7 @@ async def update_contact(
             ctx,
             contact_id,
             body.to_input("patch"),
-            expected_version=expected_version(if_match),
+            condition=if_match_condition(if_match),
         )
     return _one(contact)
 
@@ -158,7 +163,7 @@ async def replace_contact(
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.update_contact(
             uow, ctx, contact_id, body.to_input("replace"),
-            expected_version=expected_version(if_match),
+            condition=if_match_condition(if_match),
         )  # fmt: skip
     return _one(contact)
 
@@ -168,9 +173,7 @@ async def delete_contact(
     contact_id: PathId, ctx: Ctx, rt: Rt, if_match: IfMatch = None
 ) -> Response:
     async with rt.db.unit(ctx) as uow:
-        await contacts.delete_contact(
-            uow, ctx, contact_id, expected_version=expected_version(if_match)
-        )
+        await contacts.delete_contact(uow, ctx, contact_id, condition=if_match_condition(if_match))
     return empty()
 
 

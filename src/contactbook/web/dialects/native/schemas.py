@@ -91,9 +91,15 @@ class MergeIn(BaseModel):
 
 
 class ContactChangeIn(ContactIn):
-    """One contact of a batch change: its id and the attributes to change."""
+    """One contact of a batch change: its id, the attributes to change and, optionally, the
+    If-Match condition of this item."""
 
     id: Id
+    if_match: StrictStr | None = Field(
+        default=None,
+        description='Like the If-Match header, e.g. "3": the item, and so the batch, fails '
+        "with 412 unless the contact's current ETag matches.",
+    )
 
 
 class ContactBatchIn(BaseModel):
