@@ -31,10 +31,15 @@ async def installation_id(uow: UnitOfWork) -> str:
     return await uow.accounts.put_setting_once(INSTALLATION_SETTING, uuid.uuid4().hex)
 
 
-def job_file(folder: Path, installation: str, account_id: int, job_id: int, suffix: str) -> Path:
-    """Where a job's file lives (its folder made if need be)."""
+def account_folder(folder: Path, installation: str, account_id: int) -> Path:
+    """The folder of an account's job files (made if need be)."""
     directory = folder / installation / str(account_id)
     directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def job_file(directory: Path, job_id: int, suffix: str) -> Path:
+    """A job's file in its account's folder."""
     return directory / f"{job_id}.{suffix}"
 
 

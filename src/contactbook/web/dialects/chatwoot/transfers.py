@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from contactbook.domain.imports import ImportFormat, ImportOptions
-from contactbook.services import jobs
+from contactbook.services import job_files, jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
-from contactbook.web.job_files import job_path
+from contactbook.web.job_files import account_folder, job_path
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, store, upload_chunks
 
@@ -59,10 +59,10 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
 @router.post("/{account_id}/contacts/export")
 async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
+    folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-    path = await job_path(rt, ctx.account_id, job_id, "export.csv")
-    async with rt.db.unit(ctx) as uow:
+        path = job_files.job_file(folder, job_id, "export.csv")
         await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     return _ok()

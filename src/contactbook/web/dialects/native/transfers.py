@@ -18,7 +18,7 @@ from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
-from contactbook.web.job_files import job_path
+from contactbook.web.job_files import account_folder, job_path
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, format_of, store, upload_chunks
@@ -173,10 +173,10 @@ async def create_export(
     list_: Annotated[QueryId, Query(alias="list")] = None,
 ) -> Response:
     """Write an export file in the background; download it from `links.file` when done."""
+    folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-    path = await job_path(rt, ctx.account_id, job_id, f"export.{format_.value}")
-    async with rt.db.unit(ctx) as uow:
+        path = job_files.job_file(folder, job_id, f"export.{format_.value}")
         job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
