@@ -196,6 +196,13 @@ class PreconditionFailed(Conflict):
         super().__init__("The resource was changed by someone else; re-read it and retry.")
 
 
+class JobFileMismatch(Conflict):
+    """The file kept for a job is not the one the job wrote (changed on disk, or another
+    installation's file under the same name)."""
+
+    code = "job_file_mismatch"
+
+
 # --- who is asking ----------------------------------------------------------------------------
 
 

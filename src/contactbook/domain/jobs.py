@@ -53,3 +53,7 @@ class Job:
     heartbeat_at: datetime | None = None
     # The token of the claim this copy was read under (see storage.leases).
     lease: int = 0
+    # The job's file as written (`FileSeal`); None before it is written, and for jobs from
+    # releases that did not seal their files.
+    file_size: int | None = None
+    file_sha256: str | None = None

@@ -5,7 +5,8 @@ database or the kernel the moment the worker is gone, however long a batch takes
 lives). Each batch records the job's progress in its own transaction, under the claim's
 fencing token: a worker that lost the lease cannot commit. If the worker stops (a restart, a
 crash), the job keeps its last committed progress and the next worker to take the lease
-resumes after the last committed row. A job whose file is gone fails with a message saying so.
+resumes after the last committed row. A job whose file is gone, or is not the one it wrote (see
+`services.job_files`), fails with a message saying so.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from contactbook.domain.context import RequestContext
 from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import ImportFormat, ImportOptions, ImportSummary, OnConflict
+from contactbook.domain.job_files import Sealer
 from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.services.exports import export_contacts
 from contactbook.services.import_files import ErrorFile, ImportFile, keep_errors_up_to
 from contactbook.services.import_runner import Progress, run_import
+from contactbook.services.job_files import checked_job_file
 from contactbook.storage.leases import JobLeases, Lease
 from contactbook.storage.uow import UnitOfWork
 
@@ -144,6 +147,9 @@ class JobRunner:
         path = Path(job.path)
         if not path.exists():
             raise OSError("The uploaded file is no longer on this server; upload it again.")
+        # Before every run, the first and each resumed one: a file changed since the upload,
+        # or another installation's under the same name, is not imported.
+        await checked_job_file(job)
         options = ImportOptions(
             ImportFormat(job.format),
             OnConflict(job.options.get("on_conflict", OnConflict.UPDATE.value)),
@@ -199,7 +205,7 @@ class JobRunner:
     async def _export(self, job: Job, ctx: RequestContext) -> None:
         path = Path(job.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        written = 0
+        sealer = Sealer()
         # Written aside and moved into place once this claim still holds the job: readers
         # never see half a file, and a worker that lost the job never overwrites the one
         # that took it over.
@@ -212,10 +218,16 @@ class JobRunner:
                 job.options.get("list_id"),
             ):
                 target.write(chunk)
-                written += len(chunk)
+                sealer.update(chunk)
+        seal = sealer.seal()
         async with self.units(ctx) as uow:
             if not await uow.jobs.save(
-                job.id, lease=job.lease, bytes_done=written, bytes_total=written
+                job.id,
+                lease=job.lease,
+                bytes_done=seal.size,
+                bytes_total=seal.size,
+                file_size=seal.size,
+                file_sha256=seal.sha256,
             ):
                 draft.unlink(missing_ok=True)
                 raise LeaseLost

@@ -6,6 +6,7 @@ from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
 from contactbook.domain.errors import JobNotFound
 from contactbook.domain.imports import ImportFormat, ImportOptions
+from contactbook.domain.job_files import FileSeal
 from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.storage.uow import UnitOfWork
 
@@ -23,11 +24,11 @@ async def queue_import(
     ctx: RequestContext,
     job_id: int,
     path: str,
-    size: int,
+    seal: FileSeal,
     options: ImportOptions,
     filename: str | None = None,
 ) -> Job:
-    """Queue the import of an uploaded file (already stored at `path`)."""
+    """Queue the import of an uploaded file (already stored at `path`, with `seal`)."""
     ctx.require(Scope.WRITE)
     job = Job(
         id=job_id,
@@ -44,8 +45,10 @@ async def queue_import(
             "aliases": dict(options.aliases),
             "encoding": options.encoding,  # a resumed job decodes the file as the first run did
         },
-        bytes_total=size,
+        bytes_total=seal.size,
         errors_path=f"{path}.errors.csv",
+        file_size=seal.size,
+        file_sha256=seal.sha256,
     )
     return await uow.jobs.add(job)
 

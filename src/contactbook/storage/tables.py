@@ -376,6 +376,10 @@ jobs = Table(
     # Fencing token: moved by every claim; a runner's batch commits only while it still holds
     # the lease it claimed (see `services.job_runner`).
     Column("lease", BigInteger, nullable=False, server_default=text("0")),
+    # The job's file as it was written (an upload, an export): checked before it is served or
+    # imported. Null for jobs from before files were sealed, and for exports not yet written.
+    Column("file_size", BigInteger),
+    Column("file_sha256", String(64)),
     PrimaryKeyConstraint("account_id", "id"),
     ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
     # The one index not led by account_id: workers claim the oldest waiting job of any account.

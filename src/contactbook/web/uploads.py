@@ -11,8 +11,8 @@ from starlette.requests import Request
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat
+from contactbook.domain.job_files import FileSeal, Sealer
 from contactbook.web.body_limit import ContentTooLarge, allow_body
-from contactbook.web.runtime import Runtime
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
                 "application/x-jsonlines")  # fmt: skip
@@ -22,25 +22,19 @@ class UploadTooLarge(Exception):
     """The upload passed the configured size limit."""
 
 
-def job_path(runtime: Runtime, account_id: int, job_id: int, suffix: str) -> Path:
-    """Where a job's file lives: `<import_dir>/<account>/<job>.<suffix>`."""
-    directory = Path(runtime.settings.import_dir) / str(account_id)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory / f"{job_id}.{suffix}"
-
-
-async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
-    """Write `chunks` to `target` (atomically: a partial upload never appears); return the size.
+async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> FileSeal:
+    """Write `chunks` to `target` (atomically: a partial upload never appears); return its
+    seal (size and SHA-256, computed as the bytes pass).
 
     Raises: UploadTooLarge.
     """
     partial = target.with_suffix(target.suffix + ".part")
-    size = 0
+    sealer = Sealer()
     try:
         with partial.open("wb") as out:
             async for chunk in chunks:
-                size += len(chunk)
-                if size > limit:
+                sealer.update(chunk)
+                if sealer.size > limit:
                     raise UploadTooLarge
                 out.write(chunk)
         os.replace(partial, target)
@@ -51,7 +45,7 @@ async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> int:
         closer = getattr(chunks, "aclose", None)
         if closer is not None:
             await closer()  # an upload cut short still releases its spooled file
-    return size
+    return sealer.seal()
 
 
 def format_of(given: str | None, content_type: str | None, filename: str | None) -> ImportFormat:

@@ -40,6 +40,8 @@ def to_job(row: Any) -> Job:
         finished_at=row.finished_at,
         heartbeat_at=row.heartbeat_at,
         lease=row.lease,
+        file_size=row.file_size,
+        file_sha256=row.file_sha256,
     )
 
 
@@ -67,6 +69,8 @@ class JobRepository:
                 bytes_total=job.bytes_total,
                 errors_path=job.errors_path,
                 created_at=job.created_at,
+                file_size=job.file_size,
+                file_sha256=job.file_sha256,
             )
         )
         return await self.get(job.id)

@@ -11,11 +11,12 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from contactbook.domain.imports import ImportFormat, ImportOptions
-from contactbook.services import jobs
+from contactbook.services import job_files, jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
+from contactbook.web.job_files import account_folder, job_path
 from contactbook.web.routes import DialectRoute
-from contactbook.web.uploads import UploadTooLarge, job_path, store, upload_chunks
+from contactbook.web.uploads import UploadTooLarge, store, upload_chunks
 
 router = APIRouter(route_class=DialectRoute)
 
@@ -40,17 +41,17 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
         raise ChatwootReply.error("File is blank") from exc
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-    path = job_path(rt, ctx.account_id, job_id, ImportFormat.CSV.value)
+    path = await job_path(rt, ctx.account_id, job_id, ImportFormat.CSV.value)
     try:
-        size = await store(chunks, path, rt.settings.max_upload_bytes)
+        seal = await store(chunks, path, rt.settings.max_upload_bytes)
     except UploadTooLarge as exc:
         raise ChatwootReply.error("File is too large") from exc
-    if size == 0:
+    if seal.size == 0:
         path.unlink(missing_ok=True)
         raise ChatwootReply.error("File is blank")
     options = ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES)
     async with rt.db.unit(ctx) as uow:
-        await jobs.queue_import(uow, ctx, job_id, str(path), size, options, filename)
+        await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     return _ok()
 
@@ -58,9 +59,10 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
 @router.post("/{account_id}/contacts/export")
 async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
+    folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-        path = job_path(rt, ctx.account_id, job_id, "export.csv")
+        path = job_files.job_file(folder, job_id, "export.csv")
         await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     return _ok()

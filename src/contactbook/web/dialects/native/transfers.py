@@ -12,15 +12,16 @@ from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.domain.text import check_text
-from contactbook.services import jobs
+from contactbook.services import job_files, jobs
 from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
+from contactbook.web.job_files import account_folder, job_path
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
-from contactbook.web.uploads import UploadTooLarge, format_of, job_path, store, upload_chunks
+from contactbook.web.uploads import UploadTooLarge, format_of, store, upload_chunks
 
 router = APIRouter(tags=["import and export"], route_class=DialectRoute)
 
@@ -96,17 +97,17 @@ async def create_import(
             request, "file", rt.settings.max_upload_bytes
         )
         fmt = format_of(format_, content_type, filename)
-        path = job_path(rt, ctx.account_id, job_id, fmt.value)
-        size = await store(chunks, path, rt.settings.max_upload_bytes)
+        path = await job_path(rt, ctx.account_id, job_id, fmt.value)
+        seal = await store(chunks, path, rt.settings.max_upload_bytes)
     except UploadTooLarge:
         limit = rt.settings.max_upload_bytes
         return problem(413, "upload_too_large", f"Uploads are limited to {limit} bytes.")
-    if size == 0:
+    if seal.size == 0:
         path.unlink(missing_ok=True)
         raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
     options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
     async with rt.db.unit(ctx) as uow:
-        job = await jobs.queue_import(uow, ctx, job_id, str(path), size, options, filename)
+        job = await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     location = f"{PREFIX}/imports/{job.id}"
     return Json(job_out(job), 202, headers={"Location": location})
@@ -172,9 +173,10 @@ async def create_export(
     list_: Annotated[QueryId, Query(alias="list")] = None,
 ) -> Response:
     """Write an export file in the background; download it from `links.file` when done."""
+    folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
         job_id = await jobs.new_job_id(uow, ctx)
-        path = job_path(rt, ctx.account_id, job_id, f"export.{format_.value}")
+        path = job_files.job_file(folder, job_id, f"export.{format_.value}")
         job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
     rt.extras["jobs"].wake()  # type: ignore[attr-defined]
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
@@ -200,5 +202,6 @@ async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
         job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
     if job.state is not JobState.SUCCEEDED:
         return problem(409, "not_ready", f"The export is {job.state.value}; try again later.")
+    path = await job_files.checked_job_file(job)
     fmt = ImportFormat(job.format)
-    return FileResponse(job.path, media_type=MEDIA[fmt], filename=f"contacts-{job.id}.{fmt.value}")
+    return FileResponse(path, media_type=MEDIA[fmt], filename=f"contacts-{job.id}.{fmt.value}")
