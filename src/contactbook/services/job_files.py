@@ -10,8 +10,10 @@ written; the file is checked against it before it is served or imported.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 from contactbook.domain.errors import JobFileMismatch
 from contactbook.domain.job_files import FileSeal, Sealer
@@ -44,35 +46,54 @@ def job_file(directory: Path, job_id: int, suffix: str) -> Path:
 
 
 def seal_of(path: Path) -> FileSeal:
-    sealer = Sealer()
     with path.open("rb") as source:
-        while chunk := source.read(_CHUNK):
-            sealer.update(chunk)
+        return _seal_read(source)
+
+
+def _seal_read(source: BinaryIO) -> FileSeal:
+    sealer = Sealer()
+    while chunk := source.read(_CHUNK):
+        sealer.update(chunk)
     return sealer.seal()
 
 
-def check_job_file(job: Job) -> Path:
-    """The job's file, when it is the one the job wrote.
+def open_job_file(job: Job) -> BinaryIO:
+    """The job's file, opened, when it is the one the job wrote.
 
-    A job from a release that did not seal its files is checked by size alone.
+    The size and hash are read through the returned handle, so whoever reads from it reads the
+    bytes that were checked, even if another file is put at the path afterwards. A job from a
+    release that did not seal its files is checked by size alone.
 
     Raises: JobFileMismatch when the file is gone, or its size or hash differ from the job's.
     """
-    path = Path(job.path)
     again = "upload it again" if job.kind is JobKind.IMPORT else "export again"
     try:
-        size = path.stat().st_size
+        handle = Path(job.path).open("rb")  # noqa: SIM115  (returned open: the caller closes it)
     except FileNotFoundError as exc:
         raise JobFileMismatch(f"The job's file is no longer on this server; {again}.") from exc
-    expected = job.file_size if job.file_size is not None else job.bytes_total
-    if size != expected or (
-        job.file_sha256 is not None and seal_of(path).sha256 != job.file_sha256
-    ):
-        raise JobFileMismatch(
-            "The file kept for this job was changed since it was written, or does not belong "
-            f"to this job; {again}."
-        )
-    return path
+    try:
+        expected = job.file_size if job.file_size is not None else job.bytes_total
+        if os.fstat(handle.fileno()).st_size != expected or (
+            job.file_sha256 is not None and _seal_read(handle).sha256 != job.file_sha256
+        ):
+            raise JobFileMismatch(
+                "The file kept for this job was changed since it was written, or does not "
+                f"belong to this job; {again}."
+            )
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def check_job_file(job: Job) -> Path:
+    """The job's path, when the file there is the one the job wrote.
+
+    Raises: JobFileMismatch.
+    """
+    open_job_file(job).close()
+    return Path(job.path)
 
 
 async def checked_job_file(job: Job) -> Path:
@@ -81,3 +102,11 @@ async def checked_job_file(job: Job) -> Path:
     Raises: JobFileMismatch.
     """
     return await asyncio.to_thread(check_job_file, job)
+
+
+async def opened_job_file(job: Job) -> BinaryIO:
+    """`open_job_file` off the event loop.
+
+    Raises: JobFileMismatch.
+    """
+    return await asyncio.to_thread(open_job_file, job)

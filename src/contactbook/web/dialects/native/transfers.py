@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, BinaryIO
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import FileResponse, Response, StreamingResponse
@@ -202,6 +205,22 @@ async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
         job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
     if job.state is not JobState.SUCCEEDED:
         return problem(409, "not_ready", f"The export is {job.state.value}; try again later.")
-    path = await job_files.checked_job_file(job)
+    # Served from the handle that was checked: a file put at the path later is not sent.
+    handle = await job_files.opened_job_file(job)
     fmt = ImportFormat(job.format)
-    return FileResponse(path, media_type=MEDIA[fmt], filename=f"contacts-{job.id}.{fmt.value}")
+    return StreamingResponse(
+        _read_through(handle),
+        media_type=MEDIA[fmt],
+        headers={
+            "content-length": str(os.fstat(handle.fileno()).st_size),
+            "content-disposition": f'attachment; filename="contacts-{job.id}.{fmt.value}"',
+        },
+    )
+
+
+async def _read_through(handle: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await asyncio.to_thread(handle.read, 1024 * 1024):
+            yield chunk
+    finally:
+        handle.close()
