@@ -94,6 +94,8 @@ class FieldDefinition:
     regex_pattern: str | None = None
     regex_cue: str | None = None
     default_value: int | None = None
+    # Defined by a contact write or an import, not asked for; an explicit create adopts it.
+    implicit: bool = False
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 

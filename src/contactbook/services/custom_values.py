@@ -81,6 +81,7 @@ async def typed_values(
                     key=ref,
                     name=ref,
                     type=infer_type(value),
+                    implicit=True,
                     created_at=now,
                     updated_at=now,
                 )

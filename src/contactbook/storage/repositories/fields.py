@@ -32,6 +32,7 @@ def to_definition(row: Any) -> FieldDefinition:
         regex_pattern=row.regex_pattern,
         regex_cue=row.regex_cue,
         default_value=row.default_value,
+        implicit=row.implicit,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -73,6 +74,7 @@ class FieldRepository:
             "account_id": self.account_id,
             "id": field_id,
             "scope": definition.scope.value,
+            "implicit": definition.implicit,
             "created_at": definition.created_at,
             **self._columns(definition),
         }
@@ -91,6 +93,7 @@ class FieldRepository:
                 account_id=self.account_id,
                 id=field_id,
                 scope=definition.scope.value,
+                implicit=definition.implicit,
                 created_at=definition.created_at,
                 **self._columns(definition),
             )
