@@ -94,3 +94,55 @@ def test_concurrent_definitions_of_an_implicit_key_adopt_it_once(account: Accoun
     findings.equal("fields after the race", after, implicit)
     findings.conclude(account.database_url, account.id, account.log)
 
+
+def test_definitions_racing_the_writes_that_first_use_a_key(account: Account) -> None:
+    """Contact writes that would define a new key implicitly and explicit creates of it, at
+    once: every write keeps its value, exactly one create answers like a create."""
+    clients, rounds = 8, 5
+    chatwoot = account.chatwoot_headers()
+    base = f"/api/v1/accounts/{account.id}"
+    keys = [f"tier{r}" for r in range(rounds)]
+
+    async def client(index: int, caller: Caller, barrier: asyncio.Barrier) -> list[int | None]:
+        results: list[int | None] = []
+        for key in keys:
+            await barrier.wait()
+            if index % 2:
+                body = {"attribute_display_name": key.title(), "attribute_key": key,
+                        "attribute_model": "contact_attribute"}  # fmt: skip
+                reply = await caller.request(
+                    "POST", f"{base}/custom_attribute_definitions", json=body, headers=chatwoot
+                )
+                ok = reply is not None and reply.status_code == 200
+                results.append(reply.json()["id"] if ok else None)
+            else:
+                body = {"name": f"{key} {index}", "custom_attributes": {key: f"v{index}"}}
+                reply = await caller.request(
+                    "POST", f"{base}/contacts", json=body, headers=chatwoot
+                )
+                ok = reply is not None and reply.status_code == 200
+                results.append(reply.json()["payload"]["contact"]["id"] if ok else None)
+        return results
+
+    results, tally = together(clients, account.base, account.headers(), client)
+    findings = Findings()
+    findings.expect(not tally.server_errors() and not tally.dropped(), tally.summary())
+    defined = fields_by_key(account, keys)
+    findings.equal("fields", sorted(defined), keys)
+    for round_, key in enumerate(keys):
+        created = [r[round_] for i, r in enumerate(results) if i % 2 and r[round_] is not None]
+        findings.equal(f"{key}: creates that answered 200", created, [defined.get(key)])
+        for index in range(0, clients, 2):
+            cid = results[index][round_]
+            findings.expect(cid is not None, f"{key}: the write of client {index} failed")
+            if cid is not None:
+                shown = account.native.get(f"/contacts/{cid}").json()["custom_fields"]
+                findings.equal(f"contact {cid}'s {key}", shown, {key: f"v{index}"})
+        again = httpx.post(
+            f"{account.base}{base}/custom_attribute_definitions",
+            json={"attribute_display_name": "X", "attribute_key": key, "attribute_model": 1},
+            headers=chatwoot,
+            timeout=60,
+        )
+        findings.equal(f"{key}: one more create", (again.status_code, again.json()), (422, TAKEN))
+    findings.conclude(account.database_url, account.id, account.log)
