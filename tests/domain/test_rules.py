@@ -17,6 +17,7 @@ from contactbook.domain.fields import (
     check_key,
     coerce_value,
     date_to_unix,
+    retype_values,
     slugify_key,
 )
 from contactbook.domain.lists import clean_list_text
@@ -86,6 +87,18 @@ def test_list_fields_hold_one_of_their_options() -> None:
     assert coerce_value(field, "gold", "p") == "gold"
     with pytest.raises(InvalidInput):
         coerce_value(field, "bronze", "p")
+
+
+def test_values_held_take_a_new_type_or_name_what_refuses_it() -> None:
+    held: dict[int, object] = {1: "12", 2: 7, 3: True}
+    assert retype_values(definition(FieldType.TEXT), held) == ({2: "7", 3: "true"}, [])
+    changed, problems = retype_values(definition(FieldType.NUMBER), held)
+    assert changed == {1: 12} and [(p.field, p.code) for p in problems] == [
+        ("type", "invalid_type")
+    ]
+    _, problems = retype_values(definition(FieldType.LIST, ("a",)), {1: "a", 2: "b", 3: "c"})
+    assert [(p.field, p.code) for p in problems] == [("options", "invalid_choice")]
+    assert retype_values(definition(FieldType.NUMBER), {1: 1, 2: 2.5}) == ({}, [])
 
 
 def test_dates_convert_to_unix_seconds() -> None:

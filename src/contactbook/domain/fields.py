@@ -94,6 +94,8 @@ class FieldDefinition:
     regex_pattern: str | None = None
     regex_cue: str | None = None
     default_value: int | None = None
+    # Defined by a contact write or an import, not asked for; an explicit create adopts it.
+    implicit: bool = False
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -224,6 +226,38 @@ def coerce_value(definition: FieldDefinition, value: object, path: str) -> Scala
             value,
         )
     return text
+
+
+def retype_values(
+    definition: FieldDefinition, stored: Mapping[int, object]
+) -> tuple[dict[int, Scalar], list[Problem]]:
+    """The values contacts already hold (by contact id) in the stored form of `definition`'s
+    type, keeping only those whose form changes (`"12"` becomes `12` for a number), and the
+    problems if some value cannot take it: naming `options` for a value outside a list's
+    options, else `type`, once each.
+    """
+    changed: dict[int, Scalar] = {}
+    problems: dict[str, Problem] = {}
+    for contact_id, value in stored.items():
+        try:
+            typed = coerce_value(definition, value, "type")
+        except InvalidInput as exc:
+            code = exc.problems[0].code if exc.problems else ProblemCode.INVALID_TYPE
+            where = "options" if code == ProblemCode.INVALID_CHOICE else "type"
+            problems.setdefault(
+                where,
+                Problem(
+                    where,
+                    code,
+                    f"This value does not fit the values contacts already hold, such as {value!r}.",
+                    value,
+                ),
+            )
+            continue
+        # `1 == True` in Python: a changed type is a changed value.
+        if type(typed) is not type(value) or typed != value:
+            changed[contact_id] = typed
+    return changed, list(problems.values())
 
 
 def infer_type(value: object) -> FieldType:

@@ -75,12 +75,14 @@ async def typed_values(
                 problems.extend(key_problems)
                 continue
             now = utcnow()
-            definition = await uow.fields.add(
+            # A writer that defined the key meanwhile is not a conflict: its field is used.
+            definition = await uow.fields.add_or_get(
                 FieldDefinition(
                     id=0,
                     key=ref,
                     name=ref,
                     type=infer_type(value),
+                    implicit=True,
                     created_at=now,
                     updated_at=now,
                 )

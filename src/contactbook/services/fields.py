@@ -8,7 +8,13 @@ from typing import TypeVar
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import FieldNotFound, InvalidInput, Problem, ProblemCode
+from contactbook.domain.errors import (
+    DuplicateField,
+    FieldNotFound,
+    InvalidInput,
+    Problem,
+    ProblemCode,
+)
 from contactbook.domain.fields import (
     MAX_OPTIONS,
     FieldChanges,
@@ -20,6 +26,7 @@ from contactbook.domain.fields import (
     slugify_key,
 )
 from contactbook.domain.text import check_text
+from contactbook.services.field_adoption import adopt_field
 from contactbook.storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -46,7 +53,8 @@ async def get_field(
 
 
 async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -> FieldDefinition:
-    """Define a custom field; its key defaults to a slug of its name.
+    """Define a custom field; its key defaults to a slug of its name. A field contact writes
+    or an import defined under that key is adopted (see `field_adoption`).
 
     Raises: InvalidInput, DuplicateField.
     """
@@ -61,25 +69,34 @@ async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -
     if problems:
         raise InvalidInput(problems)
     now = utcnow()
-    definition = await uow.fields.add(
-        FieldDefinition(
-            id=0,
-            key=key,
-            name=data.name.strip(),
-            type=data.type,
-            description=data.description or None,
-            visible=data.visible,
-            options=tuple(data.options),
-            scope=data.scope,
-            regex_pattern=data.regex_pattern,
-            regex_cue=data.regex_cue,
-            default_value=data.default_value,
-            created_at=now,
-            updated_at=now,
-        )
+    wanted = FieldDefinition(
+        id=0,
+        key=key,
+        name=data.name.strip(),
+        type=data.type,
+        description=data.description or None,
+        visible=data.visible,
+        options=tuple(data.options),
+        scope=data.scope,
+        regex_pattern=data.regex_pattern,
+        regex_cue=data.regex_cue,
+        default_value=data.default_value,
+        created_at=now,
+        updated_at=now,
     )
-    uow.forget_catalog()
-    return definition
+    existing = await uow.fields.find(data.scope, key)
+    if existing is None:
+        added = await uow.fields.add_if_free(wanted)
+        if added is not None:
+            uow.forget_catalog()
+            return added
+        existing = await uow.fields.find(data.scope, key)  # defined meanwhile
+    if existing is not None and existing.implicit:
+        adopted = await adopt_field(uow, existing, wanted)
+        if adopted is not None:
+            return adopted
+    # Another explicit create took the key, before this one or while it ran.
+    raise DuplicateField(f"A field with the key {key!r} already exists.", key=key)
 
 
 async def update_field(

@@ -98,8 +98,8 @@ async def define_columns(uow: UnitOfWork, columns: Iterable[str], target: Import
         columns_of_key = new[key]
         found = await uow.fields.add_or_get(
             FieldDefinition(
-                id=0, key=key, name=columns_of_key[0], type=FieldType.TEXT, created_at=now,
-                updated_at=now,
+                id=0, key=key, name=columns_of_key[0], type=FieldType.TEXT, implicit=True,
+                created_at=now, updated_at=now,
             )
         )  # fmt: skip
         for column in columns_of_key:

@@ -30,8 +30,10 @@ async def define_named_field(
     Raises: InvalidInput, DuplicateField (a concurrent writer took the key first).
     """
     ctx.require(Scope.WRITE)
-    catalog = await uow.field_catalog()
-    taken = {d.key for d in catalog.values() if d.scope is data.scope}
+    # Fresh: a field another process adopted since it was cached no longer leaves its key free.
+    catalog = await uow.field_catalog(fresh=True)
+    # An implicit field's key is free: the create adopts that field.
+    taken = {d.key for d in catalog.values() if d.scope is data.scope and not d.implicit}
     base = slugify_key(data.name)
     stem = base.rstrip("_")[: KEY_MAX_LENGTH - _SUFFIX_ROOM] or "f"
     key, number = base, 2

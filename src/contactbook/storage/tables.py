@@ -206,6 +206,9 @@ fields = Table(
     Column("regex_pattern", Text),
     Column("regex_cue", Text),
     Column("default_value", BigInteger),
+    # Defined by a contact write or an import rather than asked for: the first explicit
+    # create of the key adopts the field (its id and values stay).
+    Column("implicit", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("account_id", "id"),

@@ -61,7 +61,8 @@ class CatalogCache:
     Definitions change rarely and every contact read needs them. A process drops its entry
     when it changes definitions itself; a definition another process made is fetched as soon
     as a contact or a request names it (a miss always refetches), so the cache can only lag on
-    another process's renames, by at most `ttl`.
+    another process's renames and adoptions (a field given its type and options), by at most
+    `ttl`.
     """
 
     def __init__(self, ttl: float) -> None:

@@ -176,3 +176,72 @@ def test_show_update_delete(cw: httpx.Client, tenant: Tenant) -> None:
     assert cw.delete(path).status_code == 404
     assert cw.get(f"/contacts/{contact_id}").json()["payload"]["custom_attributes"] == {}
     assert cw.get("/custom_attribute_definitions/abc").status_code == 404
+
+
+def _contact_with(cw: httpx.Client, name: str, custom: dict[str, object]) -> int:
+    made = cw.post("/contacts", json={"name": name, "custom_attributes": custom})
+    assert made.status_code == 200, made.text
+    return int(made.json()["payload"]["contact"]["id"])
+
+
+def test_a_definition_adopts_a_key_contacts_already_use(cw: httpx.Client, tenant: Tenant) -> None:
+    contact = _contact_with(cw, "Ann", {"plan": "gold"})
+    [implicit] = tenant.native.get("/fields").json()["items"]
+    path = "/custom_attribute_definitions"
+    wanted = {
+        "attribute_display_name": "Plan",
+        "attribute_key": "plan",
+        "attribute_display_type": "list",
+        "attribute_model": "contact_attribute",
+        "attribute_values": ["gold", "silver"],
+        "attribute_description": "Their plan",
+    }
+    adopted = cw.post(path, json=wanted)
+    assert adopted.status_code == 200, adopted.text
+    body = adopted.json()
+    assert body["id"] == implicit["id"]
+    assert (body["attribute_display_name"], body["attribute_display_type"]) == ("Plan", "list")
+    assert (body["attribute_values"], body["attribute_description"]) == (
+        ["gold", "silver"],
+        "Their plan",
+    )
+    # the values stay, readable through every API
+    shown = cw.get(f"/contacts/{contact}").json()["payload"]
+    assert shown["custom_attributes"] == {"plan": "gold"}
+    assert tenant.native.get(f"/contacts/{contact}").json()["custom_fields"] == {"plan": "gold"}
+    # the field is now defined: its options hold, and a second definition is a duplicate
+    refused = cw.patch(f"/contacts/{contact}", json={"custom_attributes": {"plan": "bronze"}})
+    assert refused.status_code == 422, refused.text
+    again = cw.post(path, json=wanted)
+    assert again.json() == {
+        "message": "Attribute key has already been taken",
+        "attributes": ["attribute_key"],
+    }
+    assert [f["id"] for f in tenant.native.get("/fields").json()["items"]] == [implicit["id"]]
+
+
+def test_a_definition_whose_type_the_stored_values_cannot_take_is_refused(
+    cw: httpx.Client, tenant: Tenant
+) -> None:
+    contact = _contact_with(cw, "Ann", {"plan": "gold"})
+    before = tenant.native.get("/fields").json()["items"]
+    path = "/custom_attribute_definitions"
+    number = {
+        "attribute_display_name": "Plan",
+        "attribute_key": "plan",
+        "attribute_display_type": "number",
+        "attribute_model": "contact_attribute",
+    }
+    refused = cw.post(path, json=number)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["attributes"] == ["attribute_display_type"]
+    assert tenant.native.get("/fields").json()["items"] == before
+    assert tenant.native.get(f"/contacts/{contact}").json()["custom_fields"] == {"plan": "gold"}
+    # a type the values can take adopts the field; text that reads as numbers becomes numbers
+    seats = _contact_with(cw, "Bob", {"seats": "12"})
+    counted = cw.post(path, json={**number, "attribute_display_name": "Seats",
+                                  "attribute_key": "seats"})  # fmt: skip
+    assert counted.status_code == 200, counted.text
+    assert counted.json()["attribute_display_type"] == "number"
+    shown = cw.get(f"/contacts/{seats}").json()["payload"]
+    assert shown["custom_attributes"] == {"seats": 12}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.support.factories import Tenant
+from tests.support.jobs import wait_for_job
 
 
 def test_lists_crud_and_members(tenant: Tenant) -> None:
@@ -154,3 +155,30 @@ def test_a_key_mints_only_keys_with_scopes_it_holds(tenant: Tenant) -> None:
     assert names == ["initial", "keeper"]  # nothing was issued
     for allowed in (["read"], ["admin"], ["admin", "read"]):
         assert native.post("/keys", json={"scopes": allowed}, headers=keeper).status_code == 201
+
+
+def test_a_field_adopts_a_key_an_import_defined(tenant: Tenant) -> None:
+    native = tenant.native
+    started = native.post(
+        "/imports",
+        content=b"phone,name,plan,seats\n+380661000001,Ann,gold,12\n",
+        headers={"content-type": "text/csv"},
+    )
+    assert started.status_code == 202, started.text
+    assert wait_for_job(native, f"/imports/{started.json()['id']}")["state"] == "succeeded"
+    implicit = {f["key"]: f["id"] for f in native.get("/fields").json()["items"]}
+    [contact] = native.get("/contacts").json()["items"]
+    # a type the stored values cannot take is refused, naming the type, and changes nothing
+    wrong = native.post("/fields", json={"name": "Plan", "key": "plan", "type": "number"})
+    assert wrong.status_code == 422, wrong.text
+    assert [e["field"] for e in wrong.json()["errors"]] == ["type"]
+    made = native.post("/fields", json={"name": "Plan", "key": "plan", "type": "list",
+                                         "options": ["gold", "silver"]})  # fmt: skip
+    assert made.status_code == 201, made.text
+    assert (made.json()["id"], made.json()["type"]) == (implicit["plan"], "list")
+    seats = native.post("/fields", json={"name": "Seats", "type": "number"})
+    assert seats.status_code == 201, seats.text
+    assert seats.json()["id"] == implicit["seats"]
+    shown = native.get(f"/contacts/{contact['id']}").json()
+    assert shown["custom_fields"] == {"plan": "gold", "seats": 12}
+    assert native.post("/fields", json={"name": "Plan", "key": "plan"}).status_code == 409

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from bsg_api.exceptions import UnprocessableEntityException
 from bsg_api.models import (
@@ -176,3 +177,32 @@ def test_fields_of_other_types_show_as_the_nearest_notificore_type(nc: Notificor
     ).json()
     fields = get(nc, made["id"])["fields"]
     assert sorted(fields.values()) == ["2.5", "true"]
+
+
+def test_create_adopts_a_field_contacts_already_use(nc: Notificore) -> None:
+    tenant = nc.tenant
+    with httpx.Client(
+        base_url=f"{tenant.server.url}/api/v1/accounts/{tenant.account_id}",
+        headers={"api_access_token": tenant.api_key},
+        timeout=30,
+    ) as chatwoot:
+        written = chatwoot.post(
+            "/contacts",
+            json={"name": "Ann", "phone_number": "+380661234567",
+                  "custom_attributes": {"plan": "gold"}},
+        )  # fmt: skip
+        assert written.status_code == 200, written.text
+    contact = written.json()["payload"]["contact"]["id"]
+    [implicit] = tenant.native.get("/fields").json()["items"]
+    # a type the values held cannot take is a validation error naming the type
+    refused = json_of(
+        nc.http.post("/contacts/fields", json={"name": "Plan", "type": "number"}), 422
+    )
+    assert list(refused["errors"]) == ["type"]
+    assert tenant.native.get("/fields").json()["items"] == [implicit]
+    adopted = json_of(nc.http.post("/contacts/fields", json={"name": "Plan", "type": "text"}), 201)
+    assert adopted["data"]["id"] == implicit["id"]
+    assert [f["key"] for f in tenant.native.get("/fields").json()["items"]] == ["plan"]
+    assert get(nc, contact)["fields"] == {str(implicit["id"]): "gold"}
+    # a second field of that name is a new one, as before
+    assert new_field(nc, "Plan") != implicit["id"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, delete, func, insert, select, update
+from sqlalchemy import Boolean, Text, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,6 +33,7 @@ def to_definition(row: Any) -> FieldDefinition:
         regex_pattern=row.regex_pattern,
         regex_cue=row.regex_cue,
         default_value=row.default_value,
+        implicit=row.implicit,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -73,6 +75,7 @@ class FieldRepository:
             "account_id": self.account_id,
             "id": field_id,
             "scope": definition.scope.value,
+            "implicit": definition.implicit,
             "created_at": definition.created_at,
             **self._columns(definition),
         }
@@ -81,6 +84,22 @@ class FieldRepository:
         except IntegrityError as exc:
             raise self._translate(exc, definition.key) from exc
         return await self.get(field_id)
+
+    async def add_if_free(self, definition: FieldDefinition) -> FieldDefinition | None:
+        """Store a new definition unless its scope and key are taken (then None): a create
+        that meets a concurrent one decides what to do instead of failing its transaction."""
+        field_id = await next_id(self.conn, "fields")
+        result = await self.conn.execute(
+            insert_ignore(self.conn, fields, ["account_id", "scope", "key"]).values(
+                account_id=self.account_id,
+                id=field_id,
+                scope=definition.scope.value,
+                implicit=definition.implicit,
+                created_at=definition.created_at,
+                **self._columns(definition),
+            )
+        )
+        return await self.get(field_id) if result.rowcount else None
 
     async def add_or_get(self, definition: FieldDefinition) -> FieldDefinition:
         """The stored definition with `definition`'s scope and key, adding it if there is
@@ -91,6 +110,7 @@ class FieldRepository:
                 account_id=self.account_id,
                 id=field_id,
                 scope=definition.scope.value,
+                implicit=definition.implicit,
                 created_at=definition.created_at,
                 **self._columns(definition),
             )
@@ -105,6 +125,80 @@ class FieldRepository:
             )
         ).one()
         return to_definition(row)
+
+    async def find(self, scope: FieldScope, key: str) -> FieldDefinition | None:
+        """The definition of `scope` with `key`, if there is one."""
+        row = (
+            await self.conn.execute(
+                select(fields).where(
+                    fields.c.account_id == self.account_id,
+                    fields.c.scope == scope.value,
+                    fields.c.key == key,
+                )
+            )
+        ).first()
+        return None if row is None else to_definition(row)
+
+    async def adopt(self, definition: FieldDefinition) -> FieldDefinition | None:
+        """Give the implicit field `definition.id` everything `definition` says and make it
+        explicit; None when it is no longer implicit (a concurrent create adopted it first:
+        the condition is checked again on the row once its lock is granted) or is gone."""
+        result = await self.conn.execute(
+            update(fields)
+            .where(
+                fields.c.account_id == self.account_id,
+                fields.c.id == definition.id,
+                fields.c.implicit.is_(True),
+            )
+            .values(implicit=False, **self._columns(definition))
+        )
+        return await self.get(definition.id) if result.rowcount else None
+
+    async def held_values(self, field_id: int) -> dict[int, object]:
+        """The values contacts hold under the field, by contact id; on PostgreSQL those
+        contacts are locked (in id order, the lock order) until the unit ends, so that the
+        values read are the values a following `rewrite_values` replaces."""
+        key = str(field_id)
+        holding = self._holding(key)
+        query = (
+            select(contacts.c.id, contacts.c.custom)
+            .where(contacts.c.account_id == self.account_id, holding)
+            .order_by(contacts.c.id)
+        )
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update(key_share=True)
+        return {row.id: row.custom[key] for row in await self.conn.execute(query)}
+
+    async def rewrite_values(self, field_id: int, values: dict[int, object], now: datetime) -> None:
+        """Store new values under the field for the contacts given (each is a changed contact:
+        a new version)."""
+        if not values:
+            return
+        path = f'$."{field_id}"'
+        where = (contacts.c.account_id == self.account_id, contacts.c.id == bindparam("cid"))
+        if self.conn.dialect.name == "postgresql":
+            new_custom: Any = func.jsonb_set(
+                contacts.c.custom,
+                array([str(field_id)]),
+                cast(bindparam("value_json", type_=Text), JSONB),
+            )
+        else:
+            new_custom = func.json_set(contacts.c.custom, path, func.json(bindparam("value_json")))
+        await self.conn.execute(
+            update(contacts)
+            .where(*where)
+            .values(custom=new_custom, updated_at=now, version=contacts.c.version + 1),
+            [
+                {"cid": cid, "value_json": json.dumps(value)}
+                for cid, value in sorted(values.items())
+            ],
+        )
+
+    def _holding(self, key: str) -> Any:
+        """The condition "the contact holds a value under field `key`"."""
+        if self.conn.dialect.name == "postgresql":
+            return contacts.c.custom.op("?", return_type=Boolean)(key)
+        return func.json_type(contacts.c.custom, f'$."{key}"').is_not(None)
 
     async def save(self, definition: FieldDefinition) -> FieldDefinition:
         """Write back a changed definition.
