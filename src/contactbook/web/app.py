@@ -15,6 +15,7 @@ from starlette.routing import Mount
 from contactbook import __version__
 from contactbook.services import accounts
 from contactbook.settings import Settings, get_settings
+from contactbook.web import docs
 from contactbook.web.auth_cache import CredentialsWatch
 from contactbook.web.body_limit import BodyLimit
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # Served by `docs.install` from the installed package instead of a CDN.
+        docs_url=None,
         redoc_url=None,
         telemetry=telemetry_config(runtime.settings),
     )
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = {"status": "ok" if ok else "unavailable", "version": __version__}
         return Json(body, 200 if ok else 503)
 
+    docs.install(app, [docs.Document("native", "Native API", "/openapi.json")])
     mount_vendor_dialects(app, runtime)
     app.add_middleware(SquashSlashes)
     # Outermost, so that every dialect's reads are counted.
