@@ -32,6 +32,8 @@ One contact store, four APIs. This document describes the **native** API under
 (`/api/…`), Chatwoot (`/api/v1/accounts/{id}/…`) and HelpCrunch (`/v1/…`).
 
 Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.
+Each vendor API has its own document (`/openapi/notificore.json`, `/openapi/chatwoot.json`,
+`/openapi/helpcrunch.json`); pick one at the top of `/docs`.
 """
 
 log = logging.getLogger("contactbook.app")
@@ -88,8 +90,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         body = {"status": "ok" if ok else "unavailable", "version": __version__}
         return Json(body, 200 if ok else 503)
 
-    docs.install(app, [docs.Document("native", "Native API", "/openapi.json")])
-    mount_vendor_dialects(app, runtime)
+    vendors = mount_vendor_dialects(app, runtime)
+    docs.install(
+        app,
+        [
+            docs.Document("native", "Native API", app.openapi),
+            *(docs.Document(name, title, vendors[name].openapi) for name, title in VENDOR_TITLES),
+        ],
+    )
     app.add_middleware(SquashSlashes)
     # Outermost, so that every dialect's reads are counted.
     app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
@@ -105,23 +113,34 @@ async def _prepare_secret(runtime: Runtime) -> None:
         log.exception("the token-signing secret is not available; Notificore logins will fail")
 
 
-def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
+def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> dict[str, FastAPI]:
     """Mount each vendor's API at its own paths, longest prefix first (Chatwoot's
     `/api/v1/accounts` must win over Notificore's `/api`). Each is its own sub-application, so
-    each answers errors, unknown paths included, in its own envelope."""
-    for position, (prefix, factory) in enumerate(VENDOR_DIALECTS):
+    each answers errors, unknown paths included, in its own envelope. Returns each
+    sub-application by its dialect's name."""
+    mounted: dict[str, FastAPI] = {}
+    for position, (name, prefix, factory) in enumerate(VENDOR_DIALECTS):
         sub = factory(runtime)
         sub.state.runtime = runtime
         # Ahead of the native routes: a vendor request is then routed by one prefix check
         # instead of being tried against every native route first.
         app.router.routes.insert(position, Mount(prefix, app=sub))
+        mounted[name] = sub
+    return mounted
 
 
-# (path prefix, factory) for every vendor dialect; one line each. The first matching prefix
+# (name, path prefix, factory) for every vendor dialect; one line each. The first matching prefix
 # wins, so a dialect whose prefix is longer (Chatwoot's /api/v1/accounts) goes above one it
 # starts with (Notificore's /api).
-VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
-    (chatwoot.PREFIX, chatwoot.create_app),
-    (notificore.PREFIX, notificore.create_app),
-    (helpcrunch.PREFIX, helpcrunch.create_app),
+VENDOR_DIALECTS: list[tuple[str, str, Callable[[Runtime], FastAPI]]] = [
+    ("chatwoot", chatwoot.PREFIX, chatwoot.create_app),
+    ("notificore", notificore.PREFIX, notificore.create_app),
+    ("helpcrunch", helpcrunch.PREFIX, helpcrunch.create_app),
+]
+
+# The order the reader is offered the vendors' documents in `/docs`.
+VENDOR_TITLES = [
+    ("notificore", "Notificore"),
+    ("chatwoot", "Chatwoot"),
+    ("helpcrunch", "HelpCrunch"),
 ]

@@ -155,7 +155,8 @@ async def contacts_show(
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.api_route("/{account_id}/contacts/{contact_id}", methods=["PUT", "PATCH"])
+@router.put("/{account_id}/contacts/{contact_id}", operation_id="ReplaceContact")
+@router.patch("/{account_id}/contacts/{contact_id}", operation_id="UpdateContact")
 async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Change what the body gives; custom and additional attributes merge key by key."""
     try:
@@ -173,7 +174,7 @@ async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> 
     return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
 
 
-@router.delete("/{account_id}/contacts/{contact_id}")
+@router.delete("/{account_id}/contacts/{contact_id}", response_class=Response)
 async def contacts_delete(contact_id: str, ctx: AdminCtx, rt: Rt) -> Response:
     """Administrators only; 200 with an empty body."""
     async with rt.db.unit(ctx) as uow:

@@ -50,7 +50,8 @@ async def definitions_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
     return RailsJson(definition_json(definition))
 
 
-@router.api_route(PATH + "/{definition_id}", methods=["PATCH", "PUT"])
+@router.patch(PATH + "/{definition_id}", operation_id="UpdateDefinition")
+@router.put(PATH + "/{definition_id}", operation_id="ReplaceDefinition")
 async def definitions_update(definition_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     params = definition_params(params)
     async with rt.db.unit(ctx) as uow:
@@ -60,7 +61,7 @@ async def definitions_update(definition_id: str, ctx: Ctx, rt: Rt, params: Param
     return RailsJson(definition_json(definition))
 
 
-@router.delete(PATH + "/{definition_id}")
+@router.delete(PATH + "/{definition_id}", status_code=204, response_class=Response)
 async def definitions_delete(definition_id: str, ctx: AdminCtx, rt: Rt) -> Response:
     """Deletes the definition and every value stored under it; 204. Administrators only, as
     in Chatwoot (its 401 "not authorized" otherwise)."""

@@ -55,7 +55,7 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     return _ok()
 
 
-@router.post("/{account_id}/contacts/export")
+@router.post("/{account_id}/contacts/export", response_class=Response)
 async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
     async with rt.db.unit(ctx) as uow:

@@ -83,7 +83,7 @@ async def customers_batch_update(body: BatchIn, ctx: Ctx, rt: Rt) -> Response:
     return Json([customer_out(c) for c in updated])
 
 
-@router.post("/customers")
+@router.post("/customers", status_code=201)
 async def customers_create(body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
     data = customer_input(body, "create")
     with custom_data_paths({None: custom_indexes(body)}):

@@ -16,6 +16,7 @@ from contactbook.services import jobs
 from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
+from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.responses import Json
@@ -126,7 +127,12 @@ async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     return Json(job_out(job))
 
 
-@router.get("/imports/{job_id}/errors", operation_id="GetImportErrors")
+@router.get(
+    "/imports/{job_id}/errors",
+    operation_id="GetImportErrors",
+    response_class=Response,
+    responses=REFUSED_ROWS,
+)
 async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """The refused rows so far, as CSV: line, field, reason, then the row's cells."""
     async with rt.db.unit(ctx, write=False) as uow:
@@ -140,7 +146,12 @@ async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     )
 
 
-@router.get("/contacts/export", operation_id="ExportContacts")
+@router.get(
+    "/contacts/export",
+    operation_id="ExportContacts",
+    response_class=Response,
+    responses=CONTACTS_FILE,
+)
 async def export(
     ctx: Ctx,
     rt: Rt,
@@ -194,7 +205,12 @@ async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     return Json(job_out(job))
 
 
-@router.get("/exports/{job_id}/file", operation_id="GetExportFile")
+@router.get(
+    "/exports/{job_id}/file",
+    operation_id="GetExportFile",
+    response_class=Response,
+    responses=CONTACTS_FILE,
+)
 async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)

@@ -41,7 +41,7 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts")
+@router.post("/contacts", status_code=201)
 async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, ContactIn)
     data, paths = contact_in(body.phone, body.groups, body.field_values())
@@ -66,7 +66,7 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts/delete")
+@router.post("/contacts/delete", status_code=204, response_class=Response)
 async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Ids come in the query (`contact_ids[]`, `group_ids[]`); a JSON body may carry them too."""
     items = [*request.query_params.multi_items(), *_body_items(await json_object(request))]
@@ -110,7 +110,7 @@ async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -
     return Json({"data": contact_out(contact)})
 
 
-@router.delete("/contacts/{contact_id}")
+@router.delete("/contacts/{contact_id}", status_code=204, response_class=Response)
 async def contacts_delete(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     async with rt.db.unit(ctx) as uow:

@@ -27,7 +27,7 @@ async def fields_list(ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [field_out(d) for d in found]})
 
 
-@router.post("/contacts/fields")
+@router.post("/contacts/fields", status_code=201)
 async def fields_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, FieldIn)
     data = FieldInput(
@@ -41,7 +41,7 @@ async def fields_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": field_out(definition)}, 201)
 
 
-@router.post("/contacts/fields/delete")
+@router.post("/contacts/fields/delete", status_code=204, response_class=Response)
 async def fields_delete(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Delete fields and every value stored under them; unknown ids are skipped."""
     body = await read_body(request, IdsIn)

@@ -34,7 +34,7 @@ async def groups_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [group_out(item) for item in found], "total": total})
 
 
-@router.post("/groups")
+@router.post("/groups", status_code=201)
 async def groups_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, GroupIn)
     async with rt.db.unit(ctx) as uow:
@@ -103,7 +103,7 @@ async def groups_update(group_id: str, request: Request, ctx: Ctx, rt: Rt) -> Re
     return Json({"data": group_out(item)})
 
 
-@router.delete("/groups/{group_id}")
+@router.delete("/groups/{group_id}", status_code=204, response_class=Response)
 async def groups_delete(group_id: str, ctx: Ctx, rt: Rt) -> Response:
     """Delete the group; its contacts stay in the contact book."""
     gid = path_id(group_id, ListNotFound)

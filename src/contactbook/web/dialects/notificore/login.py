@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Security
 from starlette.responses import Response
 
 from contactbook.services import accounts
 from contactbook.web.dialects.notificore.auth import Ctx, Rt, issue_token
 from contactbook.web.dialects.notificore.body import read_body
+from contactbook.web.dialects.notificore.openapi import TOKEN
 from contactbook.web.dialects.notificore.schemas import LoginIn
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
@@ -24,7 +25,7 @@ async def auth_login(request: Request, rt: Rt) -> Response:
     return Json({"bearer": await issue_token(rt, ctx)})
 
 
-@router.post("/auth/refresh")
+@router.post("/auth/refresh", dependencies=[Security(TOKEN)])
 async def auth_refresh(ctx: Ctx, rt: Rt) -> Response:
     """A fresh token for the caller of a still-valid one."""
     return Json({"bearer": await issue_token(rt, ctx)})
