@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+from pydantic import BaseModel
+
 
 def error_responses(
     envelope: dict[str, Any], statuses: Iterable[int | str], media_type: str = "application/json"
@@ -24,3 +26,30 @@ def error_responses(
         }
         for status in statuses
     }
+
+
+def json_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads its JSON body itself (to keep the vendor's
+    quirks): `model`'s schema documents the body."""
+    schema = _inlined(model.model_json_schema())
+    content = {"application/json": {"schema": schema}}
+    return {"requestBody": {"required": required, "content": content}}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its `$defs` written in place: alone in an operation, a `#/$defs/…` link
+    would point into the document's root."""
+    defs = schema.pop("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return expand(defs[ref.removeprefix("#/$defs/")])
+            return {key: expand(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [expand(item) for item in node]
+        return node
+
+    result: dict[str, Any] = expand(schema)
+    return result

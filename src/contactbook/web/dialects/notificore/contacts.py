@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from contactbook.domain.errors import ContactNotFound, InvalidInput, ProblemCode
 from contactbook.services import contacts
+from contactbook.web.dialects.notificore.answers import ContactFound, ContactOne, ContactPage
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import json_object, read_body
 from contactbook.web.dialects.notificore.errors import custom_paths
@@ -22,6 +23,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import ContactIn
+from contactbook.web.openapi import json_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -30,7 +32,7 @@ router = APIRouter(route_class=DialectRoute)
 MAX_BULK_DELETE = 5000
 
 
-@router.get("/contacts")
+@router.get("/contacts", response_model=ContactPage)
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         query = contact_listing(request.query_params.multi_items())
@@ -41,7 +43,9 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts", status_code=201)
+@router.post(
+    "/contacts", status_code=201, response_model=ContactOne, openapi_extra=json_body(ContactIn)
+)
 async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, ContactIn)
     data, paths = contact_in(body.phone, body.groups, body.field_values())
@@ -51,7 +55,7 @@ async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": contact_out(contact)}, 201)
 
 
-@router.get("/contacts/search")
+@router.get("/contacts/search", response_model=ContactFound)
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)
@@ -86,7 +90,7 @@ async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return empty()
 
 
-@router.get("/contacts/{contact_id}")
+@router.get("/contacts/{contact_id}", response_model=ContactOne)
 async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         cid = path_id(contact_id, ContactNotFound)
@@ -99,7 +103,7 @@ async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> R
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.put("/contacts/{contact_id}")
+@router.put("/contacts/{contact_id}", response_model=ContactOne, openapi_extra=json_body(ContactIn))
 async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     body = await read_body(request, ContactIn)

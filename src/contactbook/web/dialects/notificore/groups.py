@@ -8,6 +8,7 @@ from starlette.responses import Response
 from contactbook.domain.errors import ListNotFound
 from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
+from contactbook.web.dialects.notificore.answers import GroupFound, GroupOne, GroupPage, Nothing
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import group_out, group_search_out
@@ -20,13 +21,14 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
+from contactbook.web.openapi import json_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.get("/groups")
+@router.get("/groups", response_model=GroupPage)
 async def groups_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     page = page_of(request.query_params.multi_items(), GROUP_LIMIT)
     async with rt.db.unit(ctx, write=False) as uow:
@@ -34,7 +36,7 @@ async def groups_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [group_out(item) for item in found], "total": total})
 
 
-@router.post("/groups", status_code=201)
+@router.post("/groups", status_code=201, response_model=GroupOne, openapi_extra=json_body(GroupIn))
 async def groups_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, GroupIn)
     async with rt.db.unit(ctx) as uow:
@@ -44,7 +46,7 @@ async def groups_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": group_out(item)}, 201)
 
 
-@router.get("/groups/search")
+@router.get("/groups/search", response_model=GroupFound)
 async def groups_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, GROUP_SORTS)
     where = group_conditions(search.criteria)
@@ -61,7 +63,7 @@ async def groups_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [group_search_out(item) for item in found], "meta": search.meta(total)})
 
 
-@router.post("/groups/attach")
+@router.post("/groups/attach", response_model=Nothing, openapi_extra=json_body(MembershipIn))
 async def groups_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Put every contact in every group (idempotent)."""
     body = await read_body(request, MembershipIn)
@@ -70,7 +72,7 @@ async def groups_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({})
 
 
-@router.post("/groups/detach")
+@router.post("/groups/detach", response_model=Nothing, openapi_extra=json_body(MembershipIn))
 async def groups_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, MembershipIn)
     async with rt.db.unit(ctx) as uow:
@@ -78,7 +80,7 @@ async def groups_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({})
 
 
-@router.get("/groups/{group_id}")
+@router.get("/groups/{group_id}", response_model=GroupOne)
 async def groups_get(group_id: str, ctx: Ctx, rt: Rt) -> Response:
     gid = path_id(group_id, ListNotFound)
     async with rt.db.unit(ctx, write=False) as uow:
@@ -86,7 +88,7 @@ async def groups_get(group_id: str, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": group_out(item)})
 
 
-@router.put("/groups/{group_id}")
+@router.put("/groups/{group_id}", response_model=GroupOne, openapi_extra=json_body(GroupChangesIn))
 async def groups_update(group_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Change what is present (the SDK always sends `default`, false unless set)."""
     gid = path_id(group_id, ListNotFound)
