@@ -28,7 +28,7 @@ def error_responses(
     }
 
 
-def json_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+def documented_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
     """`openapi_extra` for a route that reads its JSON body itself (to keep the vendor's
     quirks): `model`'s schema documents the body."""
     schema = _inlined(model.model_json_schema())

@@ -27,7 +27,7 @@ def _ok() -> Response:
     return Response(status_code=200)  # Rails' `head :ok`, like contact delete
 
 
-@router.post("/{account_id}/contacts/import")
+@router.post("/{account_id}/contacts/import", response_class=Response)
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
     try:

@@ -23,7 +23,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import ContactIn
-from contactbook.web.openapi import json_body
+from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -44,7 +44,10 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.post(
-    "/contacts", status_code=201, response_model=ContactOne, openapi_extra=json_body(ContactIn)
+    "/contacts",
+    status_code=201,
+    response_model=ContactOne,
+    openapi_extra=documented_body(ContactIn),
 )
 async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, ContactIn)
@@ -103,7 +106,9 @@ async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> R
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.put("/contacts/{contact_id}", response_model=ContactOne, openapi_extra=json_body(ContactIn))
+@router.put(
+    "/contacts/{contact_id}", response_model=ContactOne, openapi_extra=documented_body(ContactIn)
+)
 async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     body = await read_body(request, ContactIn)

@@ -15,7 +15,7 @@ from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import TYPE_IN, field_out
 from contactbook.web.dialects.notificore.params import path_id
 from contactbook.web.dialects.notificore.schemas import FieldChangesIn, FieldIn, IdsIn
-from contactbook.web.openapi import json_body
+from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -30,7 +30,10 @@ async def fields_list(ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.post(
-    "/contacts/fields", status_code=201, response_model=FieldOne, openapi_extra=json_body(FieldIn)
+    "/contacts/fields",
+    status_code=201,
+    response_model=FieldOne,
+    openapi_extra=documented_body(FieldIn),
 )
 async def fields_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, FieldIn)
@@ -49,7 +52,7 @@ async def fields_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     "/contacts/fields/delete",
     status_code=204,
     response_class=Response,
-    openapi_extra=json_body(IdsIn),
+    openapi_extra=documented_body(IdsIn),
 )
 async def fields_delete(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Delete fields and every value stored under them; unknown ids are skipped."""
@@ -60,7 +63,9 @@ async def fields_delete(request: Request, ctx: Ctx, rt: Rt) -> Response:
 
 
 @router.patch(
-    "/contacts/fields/{field_id}", response_model=FieldOne, openapi_extra=json_body(FieldChangesIn)
+    "/contacts/fields/{field_id}",
+    response_model=FieldOne,
+    openapi_extra=documented_body(FieldChangesIn),
 )
 async def fields_update(field_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Change the name, description or visibility given; the type never changes."""

@@ -21,7 +21,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
-from contactbook.web.openapi import json_body
+from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -36,7 +36,9 @@ async def groups_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [group_out(item) for item in found], "total": total})
 
 
-@router.post("/groups", status_code=201, response_model=GroupOne, openapi_extra=json_body(GroupIn))
+@router.post(
+    "/groups", status_code=201, response_model=GroupOne, openapi_extra=documented_body(GroupIn)
+)
 async def groups_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, GroupIn)
     async with rt.db.unit(ctx) as uow:
@@ -63,7 +65,7 @@ async def groups_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [group_search_out(item) for item in found], "meta": search.meta(total)})
 
 
-@router.post("/groups/attach", response_model=Nothing, openapi_extra=json_body(MembershipIn))
+@router.post("/groups/attach", response_model=Nothing, openapi_extra=documented_body(MembershipIn))
 async def groups_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Put every contact in every group (idempotent)."""
     body = await read_body(request, MembershipIn)
@@ -72,7 +74,7 @@ async def groups_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({})
 
 
-@router.post("/groups/detach", response_model=Nothing, openapi_extra=json_body(MembershipIn))
+@router.post("/groups/detach", response_model=Nothing, openapi_extra=documented_body(MembershipIn))
 async def groups_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, MembershipIn)
     async with rt.db.unit(ctx) as uow:
@@ -88,7 +90,9 @@ async def groups_get(group_id: str, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": group_out(item)})
 
 
-@router.put("/groups/{group_id}", response_model=GroupOne, openapi_extra=json_body(GroupChangesIn))
+@router.put(
+    "/groups/{group_id}", response_model=GroupOne, openapi_extra=documented_body(GroupChangesIn)
+)
 async def groups_update(group_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Change what is present (the SDK always sends `default`, false unless set)."""
     gid = path_id(group_id, ListNotFound)

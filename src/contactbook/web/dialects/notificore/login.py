@@ -11,14 +11,14 @@ from contactbook.web.dialects.notificore.auth import Ctx, Rt, issue_token
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.openapi import TOKEN
 from contactbook.web.dialects.notificore.schemas import LoginIn
-from contactbook.web.openapi import json_body
+from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.post("/auth/login", response_model=TokenOut, openapi_extra=json_body(LoginIn))
+@router.post("/auth/login", response_model=TokenOut, openapi_extra=documented_body(LoginIn))
 async def auth_login(request: Request, rt: Rt) -> Response:
     """An API key for a bearer token; no authentication needed (401 for a bad key)."""
     body = await read_body(request, LoginIn)

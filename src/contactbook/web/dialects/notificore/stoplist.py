@@ -23,7 +23,7 @@ from contactbook.web.dialects.notificore.queries import (
     stop_conditions,
 )
 from contactbook.web.dialects.notificore.schemas import StopAttachIn, StopDetachIn
-from contactbook.web.openapi import json_body
+from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 
@@ -40,7 +40,9 @@ async def stoplist_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [stop_out(entry) for entry in found], "total": total})
 
 
-@router.post("/stoplist/attach", response_model=StopEntries, openapi_extra=json_body(StopAttachIn))
+@router.post(
+    "/stoplist/attach", response_model=StopEntries, openapi_extra=documented_body(StopAttachIn)
+)
 async def stoplist_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Stop each phone on the types given; 200 (not 201), one entry per phone."""
     body = await read_body(request, StopAttachIn)
@@ -50,7 +52,9 @@ async def stoplist_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [stop_out(entry) for entry in entries]})
 
 
-@router.post("/stoplist/detach", response_model=Nothing, openapi_extra=json_body(StopDetachIn))
+@router.post(
+    "/stoplist/detach", response_model=Nothing, openapi_extra=documented_body(StopDetachIn)
+)
 async def stoplist_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Clear the types given on the entries; an entry left with none is removed."""
     body = await read_body(request, StopDetachIn)
