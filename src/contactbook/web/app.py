@@ -7,8 +7,10 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI
+from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.routing import Mount
 
@@ -37,6 +39,11 @@ Each vendor API has its own document (`/openapi/notificore.json`, `/openapi/chat
 """
 
 log = logging.getLogger("contactbook.app")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    version: str
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -83,7 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     native_errors.install(app)
     app.include_router(native.router())
 
-    @app.get("/healthz", tags=["health"], operation_id="Health")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        operation_id="Health",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The database cannot be reached."}},
+    )
     async def healthz() -> Response:
         """200 when the process can reach its database; no authentication."""
         ok = await runtime.db.ping()
