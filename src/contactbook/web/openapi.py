@@ -53,3 +53,14 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
     result: dict[str, Any] = expand(schema)
     return result
+
+
+def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    """One query parameter, for a route that reads its query string itself."""
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}  # fmt: skip
+
+
+def query_parameters(*parameters: dict[str, Any]) -> dict[str, Any]:
+    """`openapi_extra` documenting `parameters`."""
+    return {"parameters": list(parameters)}

@@ -12,6 +12,7 @@ from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import json_object, read_body
 from contactbook.web.dialects.notificore.errors import custom_paths
 from contactbook.web.dialects.notificore.mapping import contact_in, contact_out
+from contactbook.web.dialects.notificore.openapi import GROUPS, ORDER, PAGE, SEARCH
 from contactbook.web.dialects.notificore.params import ids_of, path_id
 from contactbook.web.dialects.notificore.queries import (
     CONTACT_SORTS,
@@ -23,7 +24,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import ContactIn
-from contactbook.web.openapi import documented_body
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -32,7 +33,7 @@ router = APIRouter(route_class=DialectRoute)
 MAX_BULK_DELETE = 5000
 
 
-@router.get("/contacts", response_model=ContactPage)
+@router.get("/contacts", response_model=ContactPage, openapi_extra=query_parameters(*PAGE, GROUPS))
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         query = contact_listing(request.query_params.multi_items())
@@ -58,7 +59,11 @@ async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": contact_out(contact)}, 201)
 
 
-@router.get("/contacts/search", response_model=ContactFound)
+@router.get(
+    "/contacts/search",
+    response_model=ContactFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH),
+)
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)

@@ -12,6 +12,7 @@ from contactbook.web.dialects.notificore.answers import GroupFound, GroupOne, Gr
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import group_out, group_search_out
+from contactbook.web.dialects.notificore.openapi import ORDER, PAGE, SEARCH
 from contactbook.web.dialects.notificore.params import page_of, path_id
 from contactbook.web.dialects.notificore.queries import (
     GROUP_LIMIT,
@@ -21,14 +22,14 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
-from contactbook.web.openapi import documented_body
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.get("/groups", response_model=GroupPage)
+@router.get("/groups", response_model=GroupPage, openapi_extra=query_parameters(*PAGE))
 async def groups_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     page = page_of(request.query_params.multi_items(), GROUP_LIMIT)
     async with rt.db.unit(ctx, write=False) as uow:
@@ -48,7 +49,11 @@ async def groups_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": group_out(item)}, 201)
 
 
-@router.get("/groups/search", response_model=GroupFound)
+@router.get(
+    "/groups/search",
+    response_model=GroupFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH),
+)
 async def groups_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, GROUP_SORTS)
     where = group_conditions(search.criteria)

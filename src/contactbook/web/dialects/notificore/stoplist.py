@@ -13,6 +13,7 @@ from contactbook.web.dialects.notificore.answers import Nothing, StopEntries, St
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import phones_in, stop_out
+from contactbook.web.dialects.notificore.openapi import CONTACT_GROUP, ORDER, PAGE, SEARCH, TYPES
 from contactbook.web.dialects.notificore.params import optional_id, page_of
 from contactbook.web.dialects.notificore.queries import (
     SEARCH_LIMIT,
@@ -23,14 +24,14 @@ from contactbook.web.dialects.notificore.queries import (
     stop_conditions,
 )
 from contactbook.web.dialects.notificore.schemas import StopAttachIn, StopDetachIn
-from contactbook.web.openapi import documented_body
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.get("/stoplist", response_model=StopPage)
+@router.get("/stoplist", response_model=StopPage, openapi_extra=query_parameters(*PAGE, TYPES))
 async def stoplist_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Entries of any of the types asked (`type`, or the documented `types`), or of all."""
     items = request.query_params.multi_items()
@@ -63,8 +64,16 @@ async def stoplist_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({})
 
 
-@router.get("/stoplist/search", response_model=StopFound)
-@router.get("/stoplists/search", response_model=StopFound)  # the older documentation's path
+@router.get(
+    "/stoplist/search",
+    response_model=StopFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH, CONTACT_GROUP),
+)
+@router.get(
+    "/stoplists/search",
+    response_model=StopFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH, CONTACT_GROUP),
+)  # the older documentation's path
 async def stoplist_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     items = request.query_params.multi_items()
     search = read_search(items, SEARCH_LIMIT, STOP_SORTS)
