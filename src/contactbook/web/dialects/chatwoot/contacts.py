@@ -36,6 +36,7 @@ from contactbook.web.dialects.chatwoot.mapping import (
     page_json,
     show_payload,
 )
+from contactbook.web.dialects.chatwoot.openapi import LABELS, LISTING, SEARCH
 from contactbook.web.dialects.chatwoot.params import (
     PAGE_SIZE,
     Params,
@@ -46,7 +47,7 @@ from contactbook.web.dialects.chatwoot.params import (
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.openapi import documented_body
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
@@ -72,7 +73,11 @@ def _page(params: dict[str, Any], items: Any, count: int) -> Response:
     )
 
 
-@router.get("/{account_id}/contacts", response_model=PageOut)
+@router.get(
+    "/{account_id}/contacts",
+    response_model=PageOut,
+    openapi_extra=query_parameters(*LISTING, LABELS),
+)
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Resolved contacts (with a phone, email or identifier), 15 a page."""
 
@@ -87,7 +92,11 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> R
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.get("/{account_id}/contacts/search", response_model=PageOut)
+@router.get(
+    "/{account_id}/contacts/search",
+    response_model=PageOut,
+    openapi_extra=query_parameters(SEARCH, *LISTING),
+)
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Every contact whose name, email, phone or identifier holds `q`."""
 
@@ -131,7 +140,12 @@ async def contacts_filter(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
     )
 
 
-@router.get("/{account_id}/contacts/active", response_model=PageOut, dependencies=[Depends(caller)])
+@router.get(
+    "/{account_id}/contacts/active",
+    response_model=PageOut,
+    dependencies=[Depends(caller)],
+    openapi_extra=query_parameters(*LISTING),
+)
 async def contacts_active(params: Params) -> Response:
     """Contacts online now: presence is not tracked here, so none."""
     return _page(params, [], 0)

@@ -16,9 +16,10 @@ from contactbook.web.dialects.chatwoot.definitions import (
     definition_params,
     model_filter,
 )
+from contactbook.web.dialects.chatwoot.openapi import MODEL
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
-from contactbook.web.openapi import documented_body
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import empty
 from contactbook.web.routes import DialectRoute
 
@@ -26,7 +27,7 @@ router = APIRouter(route_class=DialectRoute)
 PATH = "/{account_id}/custom_attribute_definitions"
 
 
-@router.get(PATH, response_model=list[DefinitionOut])
+@router.get(PATH, response_model=list[DefinitionOut], openapi_extra=query_parameters(MODEL))
 async def definitions_list(ctx: Ctx, rt: Rt, params: Params) -> Response:
     """A bare array; `attribute_model` (a name, 0 or 1) keeps one model."""
     filtered, scope = model_filter(params.get("attribute_model"))
