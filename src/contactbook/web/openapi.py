@@ -64,3 +64,14 @@ def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]
 def query_parameters(*parameters: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` documenting `parameters`."""
     return {"parameters": list(parameters)}
+
+
+def uploaded_file(field: str, *raw_types: str) -> dict[str, Any]:
+    """`openapi_extra` for a route that streams its upload itself: a multipart part named
+    `field`, or the file as the whole body in one of `raw_types`."""
+    part = {"type": "object", "required": [field],
+            "properties": {field: {"type": "string", "format": "binary"}}}  # fmt: skip
+    content: dict[str, Any] = {"multipart/form-data": {"schema": part}}
+    for media_type in raw_types:
+        content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+    return {"requestBody": {"required": True, "content": content}}

@@ -14,6 +14,7 @@ from contactbook.domain.imports import ImportFormat, ImportOptions
 from contactbook.services import jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
+from contactbook.web.openapi import uploaded_file
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, job_path, store, upload_chunks
 
@@ -27,7 +28,11 @@ def _ok() -> Response:
     return Response(status_code=200)  # Rails' `head :ok`, like contact delete
 
 
-@router.post("/{account_id}/contacts/import", response_class=Response)
+@router.post(
+    "/{account_id}/contacts/import",
+    response_class=Response,
+    openapi_extra=uploaded_file("import_file"),
+)
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
     try:

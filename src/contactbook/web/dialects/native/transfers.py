@@ -20,6 +20,7 @@ from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
+from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, format_of, job_path, store, upload_chunks
@@ -65,7 +66,13 @@ def job_out(job: Job) -> dict[str, Any]:
     return body
 
 
-@router.post("/imports", status_code=202, response_model=JobOut, operation_id="CreateImport")
+@router.post(
+    "/imports",
+    status_code=202,
+    response_model=JobOut,
+    operation_id="CreateImport",
+    openapi_extra=uploaded_file("file", "text/csv", "application/x-ndjson"),
+)
 async def create_import(
     request: Request,
     ctx: Ctx,

@@ -12,7 +12,14 @@ from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import json_object, read_body
 from contactbook.web.dialects.notificore.errors import custom_paths
 from contactbook.web.dialects.notificore.mapping import contact_in, contact_out
-from contactbook.web.dialects.notificore.openapi import GROUPS, ORDER, PAGE, SEARCH
+from contactbook.web.dialects.notificore.openapi import (
+    CONTACT_IDS,
+    GROUP_IDS,
+    GROUPS,
+    ORDER,
+    PAGE,
+    SEARCH,
+)
 from contactbook.web.dialects.notificore.params import ids_of, path_id
 from contactbook.web.dialects.notificore.queries import (
     CONTACT_SORTS,
@@ -23,7 +30,7 @@ from contactbook.web.dialects.notificore.queries import (
     criteria_paths,
     read_search,
 )
-from contactbook.web.dialects.notificore.schemas import ContactIn
+from contactbook.web.dialects.notificore.schemas import BulkDeleteIn, ContactIn
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
@@ -78,7 +85,15 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts/delete", status_code=204, response_class=Response)
+@router.post(
+    "/contacts/delete",
+    status_code=204,
+    response_class=Response,
+    openapi_extra={
+        **documented_body(BulkDeleteIn, required=False),
+        **query_parameters(CONTACT_IDS, GROUP_IDS),
+    },
+)
 async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Ids come in the query (`contact_ids[]`, `group_ids[]`); a JSON body may carry them too."""
     items = [*request.query_params.multi_items(), *_body_items(await json_object(request))]

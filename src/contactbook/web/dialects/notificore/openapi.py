@@ -59,3 +59,5 @@ SEARCH = (
 GROUPS = query("groups[]", {"type": "array", "items": _INT}, "Only members of these groups.")
 TYPES = query("types[]", {"type": "array", "items": _TEXT}, "Only these stop lists (`type` too).")
 CONTACT_GROUP = query("contact_group_id", _INT, "Only phones of this group's contacts.")
+CONTACT_IDS = query("contact_ids[]", {"type": "array", "items": _INT}, "Contacts to delete.")
+GROUP_IDS = query("group_ids[]", {"type": "array", "items": _INT}, "Delete these groups' members.")
