@@ -46,7 +46,7 @@ def chatwoot_headers(tenant: Tenant) -> dict[str, str]:
     return {"api_access_token": tenant.api_key}
 
 
-# (document, base path of its operations, the credentials it takes)
+# document name → (base path of its operations, the credentials it takes)
 DOCUMENTS: dict[str, tuple[str, Callable[[Tenant], dict[str, str]]]] = {
     "native": ("", native_headers),
     "notificore": ("/api", notificore_headers),
