@@ -7,14 +7,17 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Literal
 
 from fastapi import FastAPI
+from pydantic import BaseModel
 from starlette.responses import Response
 from starlette.routing import Mount
 
 from contactbook import __version__
 from contactbook.services import accounts
 from contactbook.settings import Settings, get_settings
+from contactbook.web import docs
 from contactbook.web.auth_cache import CredentialsWatch
 from contactbook.web.body_limit import BodyLimit
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
@@ -31,9 +34,16 @@ One contact store, four APIs. This document describes the **native** API under
 (`/api/…`), Chatwoot (`/api/v1/accounts/{id}/…`) and HelpCrunch (`/v1/…`).
 
 Authenticate with `Authorization: Bearer <api key>`. Errors are RFC 9457 problem details.
+Each vendor API has its own document (`/openapi/notificore.json`, `/openapi/chatwoot.json`,
+`/openapi/helpcrunch.json`); pick one at the top of `/docs`.
 """
 
 log = logging.getLogger("contactbook.app")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    version: str
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -71,7 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # Served by `docs.install` from the installed package instead of a CDN.
+        docs_url=None,
         redoc_url=None,
         telemetry=telemetry_config(runtime.settings),
     )
@@ -79,14 +90,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     native_errors.install(app)
     app.include_router(native.router())
 
-    @app.get("/healthz", tags=["health"], operation_id="Health")
+    @app.get(
+        "/healthz",
+        tags=["health"],
+        operation_id="Health",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The database cannot be reached."}},
+    )
     async def healthz() -> Response:
         """200 when the process can reach its database; no authentication."""
         ok = await runtime.db.ping()
         body = {"status": "ok" if ok else "unavailable", "version": __version__}
         return Json(body, 200 if ok else 503)
 
-    mount_vendor_dialects(app, runtime)
+    vendors = mount_vendor_dialects(app, runtime)
+    docs.install(
+        app,
+        [
+            docs.Document("native", "Native API", app.openapi),
+            *(docs.Document(name, title, vendors[name].openapi) for name, title in VENDOR_TITLES),
+        ],
+    )
     app.add_middleware(SquashSlashes)
     # Outermost, so that every dialect's reads are counted.
     app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
@@ -102,23 +126,34 @@ async def _prepare_secret(runtime: Runtime) -> None:
         log.exception("the token-signing secret is not available; Notificore logins will fail")
 
 
-def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> None:
+def mount_vendor_dialects(app: FastAPI, runtime: Runtime) -> dict[str, FastAPI]:
     """Mount each vendor's API at its own paths, longest prefix first (Chatwoot's
     `/api/v1/accounts` must win over Notificore's `/api`). Each is its own sub-application, so
-    each answers errors, unknown paths included, in its own envelope."""
-    for position, (prefix, factory) in enumerate(VENDOR_DIALECTS):
+    each answers errors, unknown paths included, in its own envelope. Returns each
+    sub-application by its dialect's name."""
+    mounted: dict[str, FastAPI] = {}
+    for position, (name, prefix, factory) in enumerate(VENDOR_DIALECTS):
         sub = factory(runtime)
         sub.state.runtime = runtime
         # Ahead of the native routes: a vendor request is then routed by one prefix check
         # instead of being tried against every native route first.
         app.router.routes.insert(position, Mount(prefix, app=sub))
+        mounted[name] = sub
+    return mounted
 
 
-# (path prefix, factory) for every vendor dialect; one line each. The first matching prefix
+# (name, path prefix, factory) for every vendor dialect; one line each. The first matching prefix
 # wins, so a dialect whose prefix is longer (Chatwoot's /api/v1/accounts) goes above one it
 # starts with (Notificore's /api).
-VENDOR_DIALECTS: list[tuple[str, Callable[[Runtime], FastAPI]]] = [
-    (chatwoot.PREFIX, chatwoot.create_app),
-    (notificore.PREFIX, notificore.create_app),
-    (helpcrunch.PREFIX, helpcrunch.create_app),
+VENDOR_DIALECTS: list[tuple[str, str, Callable[[Runtime], FastAPI]]] = [
+    ("chatwoot", chatwoot.PREFIX, chatwoot.create_app),
+    ("notificore", notificore.PREFIX, notificore.create_app),
+    ("helpcrunch", helpcrunch.PREFIX, helpcrunch.create_app),
+]
+
+# The order the reader is offered the vendors' documents in `/docs`.
+VENDOR_TITLES = [
+    ("notificore", "Notificore"),
+    ("chatwoot", "Chatwoot"),
+    ("helpcrunch", "HelpCrunch"),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Security
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contactbook import __version__
 from contactbook.web.dialects.chatwoot import (
     contacts,
     custom_attributes,
@@ -14,6 +15,7 @@ from contactbook.web.dialects.chatwoot import (
     merges,
     transfers,
 )
+from contactbook.web.dialects.chatwoot.openapi import ACCESS_TOKEN, ERRORS
 from contactbook.web.runtime import Runtime, telemetry_config
 
 PREFIX = "/api/v1/accounts"
@@ -37,6 +39,11 @@ class StripJsonSuffix:
 def create_app(runtime: Runtime) -> FastAPI:
     """Chatwoot's contacts surface, to mount at `PREFIX`."""
     app = FastAPI(
+        title="Contactbook: Chatwoot application API (contacts)",
+        version=__version__,
+        description="Chatwoot's contacts, labels, inboxes and custom attribute definitions, "
+        "over the Contactbook store.",
+        servers=[{"url": PREFIX}],
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
@@ -46,6 +53,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     # Fixed paths (search, filter, active) are registered before `/contacts/{contact_id}`.
     for module in (transfers, contacts, labels, inboxes, merges, custom_attributes):
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=[Security(ACCESS_TOKEN)], responses=ERRORS)
     app.add_middleware(StripJsonSuffix)
     return app

@@ -13,7 +13,15 @@ from contactbook.domain.contacts import ContactInput
 from contactbook.domain.errors import InvalidInput
 from contactbook.domain.queries import ContactQuery, Expr, Scope
 from contactbook.services import contact_inboxes, contacts, fields
+from contactbook.web.dialects.chatwoot.answers import (
+    ContactPayload,
+    CreateOut,
+    NoConversations,
+    PageOut,
+    ShowOut,
+)
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx, Rt, caller
+from contactbook.web.dialects.chatwoot.bodies import ContactBody, CustomAttributeKeys, FilterBody
 from contactbook.web.dialects.chatwoot.contact_input import contact_input
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.dialects.chatwoot.filters import (
@@ -28,6 +36,7 @@ from contactbook.web.dialects.chatwoot.mapping import (
     page_json,
     show_payload,
 )
+from contactbook.web.dialects.chatwoot.openapi import LABELS, LISTING, SEARCH
 from contactbook.web.dialects.chatwoot.params import (
     PAGE_SIZE,
     Params,
@@ -38,6 +47,7 @@ from contactbook.web.dialects.chatwoot.params import (
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
@@ -63,7 +73,11 @@ def _page(params: dict[str, Any], items: Any, count: int) -> Response:
     )
 
 
-@router.get("/{account_id}/contacts")
+@router.get(
+    "/{account_id}/contacts",
+    response_model=PageOut,
+    openapi_extra=query_parameters(*LISTING, LABELS),
+)
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Resolved contacts (with a phone, email or identifier), 15 a page."""
 
@@ -78,7 +92,11 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> R
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.get("/{account_id}/contacts/search")
+@router.get(
+    "/{account_id}/contacts/search",
+    response_model=PageOut,
+    openapi_extra=query_parameters(SEARCH, *LISTING),
+)
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Every contact whose name, email, phone or identifier holds `q`."""
 
@@ -101,7 +119,11 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.post("/{account_id}/contacts/filter")
+@router.post(
+    "/{account_id}/contacts/filter",
+    response_model=PageOut,
+    openapi_extra=documented_body(FilterBody),
+)
 async def contacts_filter(request: Request, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Resolved contacts matching Chatwoot filter conditions."""
 
@@ -118,13 +140,20 @@ async def contacts_filter(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
     )
 
 
-@router.get("/{account_id}/contacts/active", dependencies=[Depends(caller)])
+@router.get(
+    "/{account_id}/contacts/active",
+    response_model=PageOut,
+    dependencies=[Depends(caller)],
+    openapi_extra=query_parameters(*LISTING),
+)
 async def contacts_active(params: Params) -> Response:
     """Contacts online now: presence is not tracked here, so none."""
     return _page(params, [], 0)
 
 
-@router.post("/{account_id}/contacts")
+@router.post(
+    "/{account_id}/contacts", response_model=CreateOut, openapi_extra=documented_body(ContactBody)
+)
 async def contacts_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
     """A contact, and its identity in `inbox_id` when given; all or nothing."""
     data = contact_input(params)
@@ -143,7 +172,7 @@ async def contacts_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
     return RailsJson(create_payload(contact, identity, ctx.account_id))
 
 
-@router.get("/{account_id}/contacts/{contact_id}")
+@router.get("/{account_id}/contacts/{contact_id}", response_model=ShowOut)
 async def contacts_show(
     request: Request, contact_id: str, ctx: Ctx, rt: Rt, params: Params
 ) -> Response:
@@ -155,7 +184,18 @@ async def contacts_show(
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.api_route("/{account_id}/contacts/{contact_id}", methods=["PUT", "PATCH"])
+@router.put(
+    "/{account_id}/contacts/{contact_id}",
+    response_model=ShowOut,
+    operation_id="ReplaceContact",
+    openapi_extra=documented_body(ContactBody),
+)
+@router.patch(
+    "/{account_id}/contacts/{contact_id}",
+    response_model=ShowOut,
+    operation_id="UpdateContact",
+    openapi_extra=documented_body(ContactBody),
+)
 async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Change what the body gives; custom and additional attributes merge key by key."""
     try:
@@ -173,7 +213,7 @@ async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> 
     return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
 
 
-@router.delete("/{account_id}/contacts/{contact_id}")
+@router.delete("/{account_id}/contacts/{contact_id}", response_class=Response)
 async def contacts_delete(contact_id: str, ctx: AdminCtx, rt: Rt) -> Response:
     """Administrators only; 200 with an empty body."""
     async with rt.db.unit(ctx) as uow:
@@ -181,7 +221,11 @@ async def contacts_delete(contact_id: str, ctx: AdminCtx, rt: Rt) -> Response:
     return Response(status_code=200)
 
 
-@router.post("/{account_id}/contacts/{contact_id}/destroy_custom_attributes")
+@router.post(
+    "/{account_id}/contacts/{contact_id}/destroy_custom_attributes",
+    response_model=ContactPayload,
+    openapi_extra=documented_body(CustomAttributeKeys),
+)
 async def contacts_destroy_custom_attributes(
     contact_id: str, ctx: Ctx, rt: Rt, params: Params
 ) -> Response:
@@ -196,7 +240,7 @@ async def contacts_destroy_custom_attributes(
     return RailsJson({"payload": contact_json(contact, with_inboxes=True)})
 
 
-@router.delete("/{account_id}/contacts/{contact_id}/avatar")
+@router.delete("/{account_id}/contacts/{contact_id}/avatar", response_model=ContactPayload)
 async def contacts_delete_avatar(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.update_contact(
@@ -205,7 +249,7 @@ async def contacts_delete_avatar(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     return RailsJson({"payload": contact_json(contact, with_inboxes=False)})
 
 
-@router.get("/{account_id}/contacts/{contact_id}/conversations")
+@router.get("/{account_id}/contacts/{contact_id}/conversations", response_model=NoConversations)
 async def contacts_conversations(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     """Conversations are not kept here: a contact has none."""
     async with rt.db.unit(ctx, write=False) as uow:

@@ -6,17 +6,22 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.services import contact_inboxes
+from contactbook.web.dialects.chatwoot.answers import ContactableInboxes, ContactInboxOut
 from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.bodies import ContactInboxBody
 from contactbook.web.dialects.chatwoot.contact_input import rails_bool
 from contactbook.web.dialects.chatwoot.mapping import identity_json, inbox_slim
 from contactbook.web.dialects.chatwoot.params import Params, maybe_id, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.get("/{account_id}/contacts/{contact_id}/contactable_inboxes")
+@router.get(
+    "/{account_id}/contacts/{contact_id}/contactable_inboxes", response_model=ContactableInboxes
+)
 async def inboxes_contactable(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await contact_inboxes.contactable_inboxes(uow, ctx, path_id(contact_id))
@@ -25,7 +30,11 @@ async def inboxes_contactable(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     )
 
 
-@router.post("/{account_id}/contacts/{contact_id}/contact_inboxes")
+@router.post(
+    "/{account_id}/contacts/{contact_id}/contact_inboxes",
+    response_model=ContactInboxOut,
+    openapi_extra=documented_body(ContactInboxBody),
+)
 async def inboxes_attach_contact(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Find or create the contact's identity in `inbox_id`; a missing inbox is a 404."""
     source_id = params.get("source_id")

@@ -7,24 +7,31 @@ from starlette.responses import Response
 
 from contactbook.domain.tags import TagInput
 from contactbook.services import contacts, tags
+from contactbook.web.dialects.chatwoot.answers import LabelsOut
 from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.bodies import LabelsBody
 from contactbook.web.dialects.chatwoot.contact_input import label_names
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 TAGS = frozenset({"tags"})
 
 
-@router.get("/{account_id}/contacts/{contact_id}/labels")
+@router.get("/{account_id}/contacts/{contact_id}/labels", response_model=LabelsOut)
 async def labels_list(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         contact = await contacts.get_contact(uow, ctx, path_id(contact_id), TAGS)
     return RailsJson({"payload": [tag.name for tag in contact.tags]})
 
 
-@router.post("/{account_id}/contacts/{contact_id}/labels")
+@router.post(
+    "/{account_id}/contacts/{contact_id}/labels",
+    response_model=LabelsOut,
+    openapi_extra=documented_body(LabelsBody),
+)
 async def labels_replace(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Make the contact's labels exactly the ones given (none given clears them)."""
     wanted = [TagInput(name) for name in label_names(params.get("labels"))]

@@ -6,16 +6,23 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.services import merges
+from contactbook.web.dialects.chatwoot.answers import ContactOut
 from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.bodies import MergeBody
 from contactbook.web.dialects.chatwoot.mapping import contact_json
 from contactbook.web.dialects.chatwoot.params import Params, param_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.post("/{account_id}/actions/contact_merge")
+@router.post(
+    "/{account_id}/actions/contact_merge",
+    response_model=ContactOut,
+    openapi_extra=documented_body(MergeBody),
+)
 async def actions_contact_merge(ctx: Ctx, rt: Rt, params: Params) -> Response:
     """Fold the mergee into the base contact (the base wins) and delete the mergee; answer the
     bare base contact."""

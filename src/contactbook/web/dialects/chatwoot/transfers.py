@@ -15,6 +15,7 @@ from contactbook.services import job_files, jobs
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.openapi import uploaded_file
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, store, upload_chunks
 
@@ -28,7 +29,11 @@ def _ok() -> Response:
     return Response(status_code=200)  # Rails' `head :ok`, like contact delete
 
 
-@router.post("/{account_id}/contacts/import")
+@router.post(
+    "/{account_id}/contacts/import",
+    response_class=Response,
+    openapi_extra=uploaded_file("import_file"),
+)
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
     try:
@@ -56,7 +61,7 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     return _ok()
 
 
-@router.post("/{account_id}/contacts/export")
+@router.post("/{account_id}/contacts/export", response_class=Response)
 async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
     folder = await account_folder(rt, ctx.account_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import Response
 
 from contactbook.services import batch_updates, contacts
+from contactbook.web.dialects.helpcrunch.answers import CustomerOut, CustomerPageOut
 from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.errors import custom_data_paths
 from contactbook.web.dialects.helpcrunch.mapping import (
@@ -37,7 +38,7 @@ def _page(items: list[dict[str, object]], total: int | None) -> Response:
     return Json({"data": items, "total": total})
 
 
-@router.get("/customers")
+@router.get("/customers", response_model=CustomerPageOut)
 async def customers_list(
     request: Request,
     ctx: Ctx,
@@ -56,7 +57,7 @@ async def customers_list(
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/customers/search")
+@router.post("/customers/search", response_model=CustomerPageOut)
 async def customers_search(request: Request, body: SearchIn, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         query = contact_query(search_paging(body), search_filter(body, ctx.default_region))
@@ -67,7 +68,7 @@ async def customers_search(request: Request, body: SearchIn, ctx: Ctx, rt: Rt) -
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
 
 
-@router.put("/customers/batch")
+@router.put("/customers/batch", response_model=list[CustomerOut])
 async def customers_batch_update(body: BatchIn, ctx: Ctx, rt: Rt) -> Response:
     """Change up to 10 customers at once (each like PATCH); one bad item changes nothing."""
     changes = [
@@ -83,7 +84,7 @@ async def customers_batch_update(body: BatchIn, ctx: Ctx, rt: Rt) -> Response:
     return Json([customer_out(c) for c in updated])
 
 
-@router.post("/customers")
+@router.post("/customers", status_code=201, response_model=CustomerOut)
 async def customers_create(body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
     data = customer_input(body, "create")
     with custom_data_paths({None: custom_indexes(body)}):
@@ -92,7 +93,7 @@ async def customers_create(body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
     return Json(customer_out(contact), 201)
 
 
-@router.get("/customers/{customer_id}")
+@router.get("/customers/{customer_id}", response_model=CustomerOut)
 async def customers_get(request: Request, customer_id: str, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         async with rt.db.unit(ctx, write=False) as uow:
@@ -102,13 +103,13 @@ async def customers_get(request: Request, customer_id: str, ctx: Ctx, rt: Rt) ->
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.put("/customers/{customer_id}")
+@router.put("/customers/{customer_id}", response_model=CustomerOut)
 async def customers_replace(customer_id: str, body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
     """Fields the body leaves out become null."""
     return await _update(customer_id, body, ctx, rt, "put")
 
 
-@router.patch("/customers/{customer_id}")
+@router.patch("/customers/{customer_id}", response_model=CustomerOut)
 async def customers_update(customer_id: str, body: CustomerIn, ctx: Ctx, rt: Rt) -> Response:
     """Only the fields in the body change; customData merges by property."""
     return await _update(customer_id, body, ctx, rt, "patch")
@@ -123,7 +124,7 @@ async def _update(customer_id: str, body: CustomerIn, ctx: Ctx, rt: Rt, mode: Mo
     return Json(customer_out(contact))
 
 
-@router.delete("/customers/{customer_id}")
+@router.delete("/customers/{customer_id}", response_model=Literal["Ok"])
 async def customers_delete(customer_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         await contacts.delete_contact(uow, ctx, path_id(customer_id))

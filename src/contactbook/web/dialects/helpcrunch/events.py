@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.services import events
+from contactbook.web.dialects.helpcrunch.answers import EventOut
 from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
 from contactbook.web.dialects.helpcrunch.mapping import body_id, event_out
 from contactbook.web.dialects.helpcrunch.schemas import EventIn
@@ -15,7 +16,7 @@ from contactbook.web.routes import DialectRoute
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.post("/events")
+@router.post("/events", response_model=EventOut)
 async def events_create(body: EventIn, ctx: Ctx, rt: Rt) -> Response:
     """Record an event; it is kept with the contact (native: /contacts/{id}/events)."""
     async with rt.db.unit(ctx) as uow:

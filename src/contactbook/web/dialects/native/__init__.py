@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Security
 
 from contactbook.web.dialects.native import (
     account,
@@ -13,6 +13,7 @@ from contactbook.web.dialects.native import (
     tags,
     transfers,
 )
+from contactbook.web.dialects.native.openapi import API_KEY, ERRORS
 from contactbook.web.dialects.native.paths import PREFIX
 
 __all__ = ["PREFIX", "router"]
@@ -23,5 +24,5 @@ def router() -> APIRouter:
     root = APIRouter(prefix=PREFIX)
     # transfers first: its /contacts/export must win over /contacts/{contact_id}
     for module in (transfers, contacts, lists, fields, tags, stoplist, account):
-        root.include_router(module.router)
+        root.include_router(module.router, dependencies=[Security(API_KEY)], responses=ERRORS)
     return root

@@ -12,14 +12,22 @@ from contactbook.services import accounts, inboxes
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import inbox_out
 from contactbook.web.dialects.native.params import PathId
-from contactbook.web.dialects.native.schemas import InboxIn, KeyIn
+from contactbook.web.dialects.native.schemas import (
+    AccountOut,
+    InboxIn,
+    InboxItemsOut,
+    InboxOut,
+    IssuedKeyOut,
+    KeyIn,
+    KeyItemsOut,
+)
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["account"], route_class=DialectRoute)
 
 
-@router.get("/account", operation_id="GetAccount")
+@router.get("/account", response_model=AccountOut, operation_id="GetAccount")
 async def get_account(ctx: Ctx, rt: Rt) -> Response:
     """The caller's account and its contact totals."""
     async with rt.db.unit(ctx, write=False) as uow:
@@ -39,7 +47,7 @@ async def get_account(ctx: Ctx, rt: Rt) -> Response:
     )
 
 
-@router.get("/keys", operation_id="ListKeys")
+@router.get("/keys", response_model=KeyItemsOut, operation_id="ListKeys")
 async def list_keys(ctx: Ctx, rt: Rt) -> Response:
     """The account's API keys (never their secrets). Needs the admin scope."""
     async with rt.db.unit(ctx, write=False) as uow:
@@ -54,7 +62,7 @@ async def list_keys(ctx: Ctx, rt: Rt) -> Response:
     )
 
 
-@router.post("/keys", status_code=201, operation_id="CreateKey")
+@router.post("/keys", status_code=201, response_model=IssuedKeyOut, operation_id="CreateKey")
 async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
     """A new API key; the secret is in this response only. Needs the admin scope, and every
     scope the new key gets (a key grants only what it holds)."""
@@ -83,14 +91,14 @@ async def revoke_key(key_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     return empty()
 
 
-@router.get("/inboxes", operation_id="ListInboxes")
+@router.get("/inboxes", response_model=InboxItemsOut, operation_id="ListInboxes")
 async def list_inboxes(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await inboxes.list_inboxes(uow, ctx)
     return Json({"items": [inbox_out(i) for i in found]})
 
 
-@router.post("/inboxes", status_code=201, operation_id="CreateInbox")
+@router.post("/inboxes", status_code=201, response_model=InboxOut, operation_id="CreateInbox")
 async def create_inbox(body: InboxIn, ctx: Ctx, rt: Rt) -> Response:
     """A channel contacts can have identities in (Chatwoot's inboxes). Needs the admin scope."""
     try:

@@ -25,6 +25,7 @@ from contactbook.web.dialects.native.schemas import (
     ContactItemsOut,
     ContactOut,
     ContactPageOut,
+    EventItemsOut,
     MergeIn,
     TagsIn,
     contact_out,
@@ -207,7 +208,9 @@ async def untag_contact(contact_id: PathId, name: str, ctx: Ctx, rt: Rt) -> Resp
     return _one(contact)
 
 
-@router.get("/contacts/{contact_id}/events", operation_id="ListContactEvents")
+@router.get(
+    "/contacts/{contact_id}/events", response_model=EventItemsOut, operation_id="ListContactEvents"
+)
 async def list_contact_events(
     contact_id: PathId,
     ctx: Ctx,

@@ -10,14 +10,14 @@ from contactbook.services import fields
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import field_out
 from contactbook.web.dialects.native.params import PathId
-from contactbook.web.dialects.native.schemas import FieldIn, FieldOut, FieldPatch
+from contactbook.web.dialects.native.schemas import FieldIn, FieldItemsOut, FieldOut, FieldPatch
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["fields"], route_class=DialectRoute)
 
 
-@router.get("/fields", operation_id="ListFields")
+@router.get("/fields", response_model=FieldItemsOut, operation_id="ListFields")
 async def list_fields(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await fields.list_fields(uow, ctx)

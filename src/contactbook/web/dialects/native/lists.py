@@ -12,14 +12,22 @@ from contactbook.services import lists
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import list_out
 from contactbook.web.dialects.native.params import Offset, PathId
-from contactbook.web.dialects.native.schemas import ListIn, ListOut, ListPatch, MembersIn
+from contactbook.web.dialects.native.schemas import (
+    ListIn,
+    ListOut,
+    ListPageOut,
+    ListPatch,
+    MembersAddedOut,
+    MembersIn,
+    MembersRemovedOut,
+)
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["lists"], route_class=DialectRoute)
 
 
-@router.get("/lists", operation_id="ListLists")
+@router.get("/lists", response_model=ListPageOut, operation_id="ListLists")
 async def list_lists(
     ctx: Ctx,
     rt: Rt,
@@ -69,7 +77,9 @@ async def delete_list(list_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     return empty()
 
 
-@router.post("/lists/{list_id}/members", operation_id="AddListMembers")
+@router.post(
+    "/lists/{list_id}/members", response_model=MembersAddedOut, operation_id="AddListMembers"
+)
 async def add_members(list_id: PathId, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
     """Add contacts to the list (idempotent)."""
     async with rt.db.unit(ctx) as uow:
@@ -77,7 +87,11 @@ async def add_members(list_id: PathId, body: MembersIn, ctx: Ctx, rt: Rt) -> Res
     return Json({"added": added, "list": list_out(item)})
 
 
-@router.post("/lists/{list_id}/members/remove", operation_id="RemoveListMembers")
+@router.post(
+    "/lists/{list_id}/members/remove",
+    response_model=MembersRemovedOut,
+    operation_id="RemoveListMembers",
+)
 async def remove_members(list_id: PathId, body: MembersIn, ctx: Ctx, rt: Rt) -> Response:
     """Take contacts out of the list."""
     async with rt.db.unit(ctx) as uow:

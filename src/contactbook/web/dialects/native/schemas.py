@@ -310,3 +310,128 @@ class KeyIn(BaseModel):
 
     name: Text = None
     scopes: Annotated[list[Literal["read", "write", "admin"]], Field(min_length=1)]
+
+
+# --- answers the routes render with `mapping` (documented here) -------------------------------
+
+
+class ListPageOut(BaseModel):
+    items: list[ListOut]
+    total: int
+
+
+class MembersAddedOut(BaseModel):
+    added: int
+    list: ListOut
+
+
+class MembersRemovedOut(BaseModel):
+    removed: int
+    list: ListOut
+
+
+class FieldItemsOut(BaseModel):
+    items: list[FieldOut]
+
+
+class TagItemsOut(BaseModel):
+    items: list[TagOut]
+
+
+class StopPageOut(BaseModel):
+    items: list[StopOut]
+    total: int
+
+
+class StopItemsOut(BaseModel):
+    items: list[StopOut]
+
+
+class ReleasedOut(BaseModel):
+    released: int
+
+
+class EventOut(BaseModel):
+    id: int
+    contact_id: int
+    name: str
+    data: Any
+    created_at: datetime
+
+
+class EventItemsOut(BaseModel):
+    items: list[EventOut]
+
+
+class AccountOut(BaseModel):
+    id: int
+    name: str
+    test_mode: bool
+    default_region: str | None
+    created_at: datetime
+    contacts: int
+    contacts_with_phone: int
+    verified_numbers: list[str] = Field(description="Phone numbers a test account may reach.")
+
+
+class KeyOut(BaseModel):
+    id: int
+    name: str | None
+    scopes: list[str]
+    created_at: datetime
+
+
+class KeyItemsOut(BaseModel):
+    items: list[KeyOut]
+
+
+class IssuedKeyOut(KeyOut):
+    api_key: str = Field(description="The secret; shown in this answer only.")
+
+
+class InboxOut(BaseModel):
+    id: int
+    name: str
+    channel_type: str
+    avatar_url: str | None
+    created_at: datetime
+
+
+class InboxItemsOut(BaseModel):
+    items: list[InboxOut]
+
+
+class JobProgress(BaseModel):
+    bytes_done: int
+    bytes_total: int
+    percent: float
+
+
+class ImportCounts(BaseModel):
+    rows: int
+    created: int
+    updated: int
+    skipped: int
+    rejected: int
+
+
+class JobOut(BaseModel):
+    """An import or export job; `counts` for imports only."""
+
+    id: int
+    kind: Literal["import", "export"]
+    state: str
+    format: str
+    filename: str | None
+    options: dict[str, Any]
+    progress: JobProgress
+    message: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    links: dict[str, str]
+    counts: ImportCounts | None = None
+
+
+class JobItemsOut(BaseModel):
+    items: list[JobOut]

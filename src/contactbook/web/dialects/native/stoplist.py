@@ -12,14 +12,14 @@ from contactbook.services import stoplist
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import stop_out
 from contactbook.web.dialects.native.params import Offset, PathId, QueryId
-from contactbook.web.dialects.native.schemas import StopIn
+from contactbook.web.dialects.native.schemas import ReleasedOut, StopIn, StopItemsOut, StopPageOut
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["stoplist"], route_class=DialectRoute)
 
 
-@router.get("/stoplist", operation_id="ListStopEntries")
+@router.get("/stoplist", response_model=StopPageOut, operation_id="ListStopEntries")
 async def list_entries(
     ctx: Ctx,
     rt: Rt,
@@ -35,7 +35,7 @@ async def list_entries(
     return Json({"items": [stop_out(e) for e in items], "total": total})
 
 
-@router.post("/stoplist", operation_id="StopPhones")
+@router.post("/stoplist", response_model=StopItemsOut, operation_id="StopPhones")
 async def stop_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
     """Stop phones on channels (keeps channels already stopped)."""
     async with rt.db.unit(ctx) as uow:
@@ -45,7 +45,7 @@ async def stop_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
     return Json({"items": [stop_out(e) for e in entries]})
 
 
-@router.post("/stoplist/remove", operation_id="ReleasePhones")
+@router.post("/stoplist/remove", response_model=ReleasedOut, operation_id="ReleasePhones")
 async def release_phones(body: StopIn, ctx: Ctx, rt: Rt) -> Response:
     """Take channels off phones; a phone left with none leaves the list."""
     async with rt.db.unit(ctx) as uow:

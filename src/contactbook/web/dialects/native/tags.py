@@ -8,14 +8,14 @@ from starlette.responses import Response
 from contactbook.services import tags
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.mapping import tag_out
-from contactbook.web.dialects.native.schemas import TagOut, TagPatch
+from contactbook.web.dialects.native.schemas import TagItemsOut, TagOut, TagPatch
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(tags=["tags"], route_class=DialectRoute)
 
 
-@router.get("/tags", operation_id="ListTags")
+@router.get("/tags", response_model=TagItemsOut, operation_id="ListTags")
 async def list_tags(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await tags.list_tags(uow, ctx)

@@ -19,9 +19,12 @@ from contactbook.services import job_files, jobs
 from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
+from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
+from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
 from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, format_of, store, upload_chunks
@@ -67,7 +70,13 @@ def job_out(job: Job) -> dict[str, Any]:
     return body
 
 
-@router.post("/imports", status_code=202, operation_id="CreateImport")
+@router.post(
+    "/imports",
+    status_code=202,
+    response_model=JobOut,
+    operation_id="CreateImport",
+    openapi_extra=uploaded_file("file", "text/csv", "application/x-ndjson"),
+)
 async def create_import(
     request: Request,
     ctx: Ctx,
@@ -116,21 +125,26 @@ async def create_import(
     return Json(job_out(job), 202, headers={"Location": location})
 
 
-@router.get("/imports", operation_id="ListImports")
+@router.get("/imports", response_model=JobItemsOut, operation_id="ListImports")
 async def list_imports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await jobs.list_jobs(uow, ctx, JobKind.IMPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
-@router.get("/imports/{job_id}", operation_id="GetImport")
+@router.get("/imports/{job_id}", response_model=JobOut, operation_id="GetImport")
 async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
     return Json(job_out(job))
 
 
-@router.get("/imports/{job_id}/errors", operation_id="GetImportErrors")
+@router.get(
+    "/imports/{job_id}/errors",
+    operation_id="GetImportErrors",
+    response_class=Response,
+    responses=REFUSED_ROWS,
+)
 async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """The refused rows so far, as CSV: line, field, reason, then the row's cells."""
     async with rt.db.unit(ctx, write=False) as uow:
@@ -144,7 +158,12 @@ async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     )
 
 
-@router.get("/contacts/export", operation_id="ExportContacts")
+@router.get(
+    "/contacts/export",
+    operation_id="ExportContacts",
+    response_class=Response,
+    responses=CONTACTS_FILE,
+)
 async def export(
     ctx: Ctx,
     rt: Rt,
@@ -168,7 +187,7 @@ async def export(
     )
 
 
-@router.post("/exports", status_code=202, operation_id="CreateExport")
+@router.post("/exports", status_code=202, response_model=JobOut, operation_id="CreateExport")
 async def create_export(
     ctx: Ctx,
     rt: Rt,
@@ -185,21 +204,26 @@ async def create_export(
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
 
 
-@router.get("/exports", operation_id="ListExports")
+@router.get("/exports", response_model=JobItemsOut, operation_id="ListExports")
 async def list_exports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         found = await jobs.list_jobs(uow, ctx, JobKind.EXPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
-@router.get("/exports/{job_id}", operation_id="GetExport")
+@router.get("/exports/{job_id}", response_model=JobOut, operation_id="GetExport")
 async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
     return Json(job_out(job))
 
 
-@router.get("/exports/{job_id}/file", operation_id="GetExportFile")
+@router.get(
+    "/exports/{job_id}/file",
+    operation_id="GetExportFile",
+    response_class=Response,
+    responses=CONTACTS_FILE,
+)
 async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
         job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)

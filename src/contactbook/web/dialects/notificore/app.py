@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Security
 
+from contactbook import __version__
 from contactbook.web.dialects.notificore import contacts, errors, fields, groups, login, stoplist
+from contactbook.web.dialects.notificore.openapi import ERRORS, TOKEN
 from contactbook.web.runtime import Runtime, telemetry_config
+
+PREFIX = "/api"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
     """Every Notificore route, relative to the mount point."""
     app = FastAPI(
+        title="Contactbook: Notificore contacts API",
+        version=__version__,
+        description="Notificore's contacts, contact fields, groups and stop list, over the "
+        "Contactbook store. Log in with `POST /api/auth/login` and authorize with its token.",
+        servers=[{"url": PREFIX}],
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
@@ -20,6 +29,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     # Literal paths (`/contacts/fields`, `/contacts/search`, `/groups/attach`…) are declared
     # before the `{id}` routes they would otherwise fall into.
-    for module in (login, fields, contacts, groups, stoplist):
-        app.include_router(module.router)
+    app.include_router(login.router, responses=ERRORS)
+    for module in (fields, contacts, groups, stoplist):
+        app.include_router(module.router, dependencies=[Security(TOKEN)], responses=ERRORS)
     return app

@@ -7,10 +7,19 @@ from starlette.responses import Response
 
 from contactbook.domain.errors import ContactNotFound, InvalidInput, ProblemCode
 from contactbook.services import contacts
+from contactbook.web.dialects.notificore.answers import ContactFound, ContactOne, ContactPage
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import json_object, read_body
 from contactbook.web.dialects.notificore.errors import custom_paths
 from contactbook.web.dialects.notificore.mapping import contact_in, contact_out
+from contactbook.web.dialects.notificore.openapi import (
+    CONTACT_IDS,
+    GROUP_IDS,
+    GROUPS,
+    ORDER,
+    PAGE,
+    SEARCH,
+)
 from contactbook.web.dialects.notificore.params import ids_of, path_id
 from contactbook.web.dialects.notificore.queries import (
     CONTACT_SORTS,
@@ -21,7 +30,8 @@ from contactbook.web.dialects.notificore.queries import (
     criteria_paths,
     read_search,
 )
-from contactbook.web.dialects.notificore.schemas import ContactIn
+from contactbook.web.dialects.notificore.schemas import BulkDeleteIn, ContactIn
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 
@@ -30,7 +40,7 @@ router = APIRouter(route_class=DialectRoute)
 MAX_BULK_DELETE = 5000
 
 
-@router.get("/contacts")
+@router.get("/contacts", response_model=ContactPage, openapi_extra=query_parameters(*PAGE, GROUPS))
 async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         query = contact_listing(request.query_params.multi_items())
@@ -41,7 +51,12 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts")
+@router.post(
+    "/contacts",
+    status_code=201,
+    response_model=ContactOne,
+    openapi_extra=documented_body(ContactIn),
+)
 async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     body = await read_body(request, ContactIn)
     data, paths = contact_in(body.phone, body.groups, body.field_values())
@@ -51,7 +66,11 @@ async def contacts_create(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": contact_out(contact)}, 201)
 
 
-@router.get("/contacts/search")
+@router.get(
+    "/contacts/search",
+    response_model=ContactFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH),
+)
 async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         search = read_search(request.query_params.multi_items(), SEARCH_LIMIT, CONTACT_SORTS)
@@ -66,7 +85,15 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.post("/contacts/delete")
+@router.post(
+    "/contacts/delete",
+    status_code=204,
+    response_class=Response,
+    openapi_extra={
+        **documented_body(BulkDeleteIn, required=False),
+        **query_parameters(CONTACT_IDS, GROUP_IDS),
+    },
+)
 async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Ids come in the query (`contact_ids[]`, `group_ids[]`); a JSON body may carry them too."""
     items = [*request.query_params.multi_items(), *_body_items(await json_object(request))]
@@ -86,7 +113,7 @@ async def contacts_delete_many(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return empty()
 
 
-@router.get("/contacts/{contact_id}")
+@router.get("/contacts/{contact_id}", response_model=ContactOne)
 async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
         cid = path_id(contact_id, ContactNotFound)
@@ -99,7 +126,9 @@ async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> R
     return await rt.responses.respond(request, ctx, render)
 
 
-@router.put("/contacts/{contact_id}")
+@router.put(
+    "/contacts/{contact_id}", response_model=ContactOne, openapi_extra=documented_body(ContactIn)
+)
 async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     body = await read_body(request, ContactIn)
@@ -110,7 +139,7 @@ async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -
     return Json({"data": contact_out(contact)})
 
 
-@router.delete("/contacts/{contact_id}")
+@router.delete("/contacts/{contact_id}", status_code=204, response_class=Response)
 async def contacts_delete(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     async with rt.db.unit(ctx) as uow:

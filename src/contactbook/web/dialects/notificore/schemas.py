@@ -89,3 +89,11 @@ class StopAttachIn(Body):
 class StopDetachIn(Body):
     ids: Annotated[list[Id], Field(min_length=1, max_length=200)]
     types: Annotated[list[StopType], Field(min_length=1)]
+
+
+class BulkDeleteIn(Body):
+    """Documents the optional body of `POST /contacts/delete`; the handler reads the same ids
+    from the query string and the body alike."""
+
+    contact_ids: list[Id] | None = None
+    group_ids: list[Id] | None = None

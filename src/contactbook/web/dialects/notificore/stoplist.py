@@ -9,9 +9,11 @@ from starlette.responses import Response
 
 from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
+from contactbook.web.dialects.notificore.answers import Nothing, StopEntries, StopFound, StopPage
 from contactbook.web.dialects.notificore.auth import Ctx, Rt
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import phones_in, stop_out
+from contactbook.web.dialects.notificore.openapi import CONTACT_GROUP, ORDER, PAGE, SEARCH, TYPES
 from contactbook.web.dialects.notificore.params import optional_id, page_of
 from contactbook.web.dialects.notificore.queries import (
     SEARCH_LIMIT,
@@ -22,13 +24,14 @@ from contactbook.web.dialects.notificore.queries import (
     stop_conditions,
 )
 from contactbook.web.dialects.notificore.schemas import StopAttachIn, StopDetachIn
+from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 
 router = APIRouter(route_class=DialectRoute)
 
 
-@router.get("/stoplist")
+@router.get("/stoplist", response_model=StopPage, openapi_extra=query_parameters(*PAGE, TYPES))
 async def stoplist_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Entries of any of the types asked (`type`, or the documented `types`), or of all."""
     items = request.query_params.multi_items()
@@ -38,7 +41,9 @@ async def stoplist_list(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [stop_out(entry) for entry in found], "total": total})
 
 
-@router.post("/stoplist/attach")
+@router.post(
+    "/stoplist/attach", response_model=StopEntries, openapi_extra=documented_body(StopAttachIn)
+)
 async def stoplist_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Stop each phone on the types given; 200 (not 201), one entry per phone."""
     body = await read_body(request, StopAttachIn)
@@ -48,7 +53,9 @@ async def stoplist_attach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({"data": [stop_out(entry) for entry in entries]})
 
 
-@router.post("/stoplist/detach")
+@router.post(
+    "/stoplist/detach", response_model=Nothing, openapi_extra=documented_body(StopDetachIn)
+)
 async def stoplist_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     """Clear the types given on the entries; an entry left with none is removed."""
     body = await read_body(request, StopDetachIn)
@@ -57,8 +64,16 @@ async def stoplist_detach(request: Request, ctx: Ctx, rt: Rt) -> Response:
     return Json({})
 
 
-@router.get("/stoplist/search")
-@router.get("/stoplists/search")  # the older documentation's path
+@router.get(
+    "/stoplist/search",
+    response_model=StopFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH, CONTACT_GROUP),
+)
+@router.get(
+    "/stoplists/search",
+    response_model=StopFound,
+    openapi_extra=query_parameters(*PAGE, *ORDER, *SEARCH, CONTACT_GROUP),
+)  # the older documentation's path
 async def stoplist_search(request: Request, ctx: Ctx, rt: Rt) -> Response:
     items = request.query_params.multi_items()
     search = read_search(items, SEARCH_LIMIT, STOP_SORTS)
