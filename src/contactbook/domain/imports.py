@@ -37,6 +37,10 @@ CANONICAL_COLUMNS = (
     "device",
     "additional_attributes",
 )
+# An NDJSON row is a native contact object (with `id`, and lists by id or name): custom values
+# nest under `custom_fields`, and any other key is refused as the native API refuses it.
+CUSTOM_FIELDS = "custom_fields"
+OBJECT_KEYS = frozenset((*CANONICAL_COLUMNS, CUSTOM_FIELDS))
 LIST_SEPARATOR = ";"
 MAX_ROW_TAGS = 100
 
@@ -89,6 +93,12 @@ class RowError:
     reason: str
     raw: Mapping[str, object]
 
+    @classmethod
+    def refusing(cls, line: int, exc: InvalidInput, raw: Mapping[str, object]) -> RowError:
+        """The refusal of a row that broke the rules `exc` lists (each field and why)."""
+        reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+        return cls(line, exc.problems[0].field, reason, raw)
+
 
 @dataclass(slots=True)
 class ImportSummary:
@@ -122,6 +132,50 @@ class ImportSummary:
 def custom_columns(header: Sequence[str]) -> list[str]:
     """The header's columns that name custom fields (everything not canonical)."""
     return [name for name in header if name and name not in CANONICAL_COLUMNS]
+
+
+def object_columns(value: Mapping[str, object]) -> dict[str, object]:
+    """An NDJSON row's values by column, as `clean_row` reads them: the standard attributes as
+    they are, each custom value under its key.
+
+    Raises: InvalidInput naming a key the native contact object does not have
+    (`extra_forbidden`), a `custom_fields` that is not an object, or a custom key that names a
+    standard attribute (a custom value never sets one).
+    """
+    problems = [
+        Problem(
+            key,
+            ProblemCode.EXTRA_FORBIDDEN,
+            f"Extra inputs are not permitted (extra_forbidden); custom values go under "
+            f"{CUSTOM_FIELDS}.",
+            value[key],
+        )
+        for key in value
+        if key not in OBJECT_KEYS
+    ]
+    columns = {key: item for key, item in value.items() if key != CUSTOM_FIELDS}
+    nested = value.get(CUSTOM_FIELDS)
+    if isinstance(nested, Mapping):
+        for key, item in nested.items():
+            if key in OBJECT_KEYS:
+                problems.append(
+                    Problem(
+                        f"{CUSTOM_FIELDS}.{key}",
+                        ProblemCode.RESERVED_KEY,
+                        "The key is reserved for a standard contact attribute; give it at the "
+                        "top level.",
+                        key,
+                    )
+                )
+            else:
+                columns[key] = item
+    elif nested is not None:
+        problems.append(
+            Problem(CUSTOM_FIELDS, ProblemCode.INVALID_TYPE, "Expected a JSON object.", nested)
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return columns
 
 
 def clean_row(

@@ -25,7 +25,7 @@ from contactbook.domain.encodings import (
     undecodable_reason,
 )
 from contactbook.domain.errors import InvalidInput, ProblemCode
-from contactbook.domain.imports import ImportFormat, RowError
+from contactbook.domain.imports import ImportFormat, RowError, object_columns
 from contactbook.services.file_decoding import check_decodes
 
 RawRow = tuple[int, dict[str, Any] | None]
@@ -190,16 +190,19 @@ class ImportFile:
                 self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
                 yield number, None
                 continue
-            yield number, self._shape(value)
+            try:
+                columns = self._shape(value)
+            except InvalidInput as exc:
+                self.bad_rows.append(RowError.refusing(number, exc, value))
+                yield number, None
+                continue
+            yield number, columns
 
     def _shape(self, value: dict[str, Any]) -> dict[str, Any]:
+        """Raises: InvalidInput for a row that is not a native contact object."""
         if self.aliases:
             value = {self.aliases.get(key, key): item for key, item in value.items()}
-        if "custom_fields" in value and isinstance(value["custom_fields"], dict):
-            # The native contact shape: custom values nest under custom_fields.
-            nested = value.pop("custom_fields")
-            value.update({k: v for k, v in nested.items() if k not in value})
-        return value
+        return object_columns(value)
 
     def _undecodable_line(self, number: int, line: str) -> RowError:
         """A refusal naming the keys whose values (or names) hold the bytes, when the line
@@ -210,9 +213,12 @@ class ImportFile:
             value = None
         named: list[tuple[str, str]] = []
         if isinstance(value, dict):
+            try:
+                columns = self._shape(value)
+            except InvalidInput:
+                columns = value  # the bytes are named by top-level key then
             texts = {
-                key: key + json.dumps(item, ensure_ascii=False)
-                for key, item in self._shape(value).items()
+                key: key + json.dumps(item, ensure_ascii=False) for key, item in columns.items()
             }
             named = [(shown(key), text) for key, text in texts.items() if undecodable(text)]
         if not named:  # not an object, or the bytes are in a value the row's shape drops

@@ -87,8 +87,7 @@ def clean_batch(
         try:
             rows.append(clean_row(line, raw, fields_by_column, region))
         except InvalidInput as exc:
-            reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-            errors.append(RowError(line, exc.problems[0].field, reason, raw))
+            errors.append(RowError.refusing(line, exc, raw))
     return rows, errors
 
 

@@ -1,0 +1,78 @@
+"""`contactbook import`: every row-level problem is a refused row with its line, field and
+reason, and the rows around it are imported; NDJSON rows follow the native contact schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import cli
+from tests.support.databases import fresh_database
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    directory = Path(tmp_path_factory.mktemp("rows"))
+    with fresh_database(directory) as url:
+        yield url, directory
+
+
+def account(url: str) -> str:
+    made = cli("accounts", "create", "--name", "Rows", "--database-url", url)
+    assert made.returncode == 0, made.stderr
+    return str(json.loads(made.stdout)["account_id"])
+
+
+def run_import(
+    url: str, account_id: str, path: Path, *args: str
+) -> tuple[dict[str, int], list[list[str]]]:
+    """(summary, error rows without the header) of importing `path`."""
+    done = cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
+               "--workers", "0", *args)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    errors = Path(f"{path}.errors.csv")
+    rows: list[list[str]] = []
+    if errors.exists():
+        rows = list(csv.reader(io.StringIO(errors.read_text(encoding="utf-8"))))[1:]
+        errors.unlink()
+    return {k: v for k, v in summary.items() if k != "seconds"}, rows
+
+
+def export(url: str, account_id: str) -> list[dict[str, str]]:
+    done = cli("export", "--account-id", account_id, "--database-url", url)
+    assert done.returncode == 0, done.stderr
+    return list(csv.DictReader(io.StringIO(done.stdout)))
+
+
+def test_ndjson_rows_follow_the_native_contact_schema(database: tuple[str, Path]) -> None:
+    url, directory = database
+    account_id = account(url)
+    path = directory / "people.ndjson"
+    path.write_text(
+        '{"phone": "+447700900001", "custom_fields": {"plan": "gold"}}\n'
+        '{"phone": "+447700900002", "colour": "red"}\n'
+        '{"phone": "+447700900003", "custom_fields": "gold"}\n'
+        '{"phone": "+447700900004", "custom_fields": {"name": "Not a name"}}\n'
+        '{"phone": "+447700900005", "name": "Five", "custom_fields": {"plan": null}}\n'
+    )
+    summary, errors = run_import(url, account_id, path)
+    assert summary == {"rows": 5, "created": 2, "updated": 0, "skipped": 0, "rejected": 3}
+    assert [row[:2] for row in errors] == [
+        ["2", "colour"],
+        ["3", "custom_fields"],
+        ["4", "custom_fields.name"],
+    ]
+    assert "extra_forbidden" in errors[0][2] and "custom_fields" in errors[0][2]
+    assert json.loads(errors[0][3]) == {"phone": "+447700900002", "colour": "red"}
+    rows = export(url, account_id)
+    assert [(r["phone"], r["name"], r["plan"]) for r in rows] == [
+        ("+447700900001", "", "gold"),
+        ("+447700900005", "Five", ""),
+    ]
+    assert "colour" not in rows[0]  # a refused key defines no field
