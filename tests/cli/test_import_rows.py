@@ -76,3 +76,39 @@ def test_ndjson_rows_follow_the_native_contact_schema(database: tuple[str, Path]
         ("+447700900005", "Five", ""),
     ]
     assert "colour" not in rows[0]  # a refused key defines no field
+
+
+def test_a_bad_lists_cell_refuses_its_row_and_the_import_goes_on(
+    database: tuple[str, Path],
+) -> None:
+    url, directory = database
+    account_id = account(url)
+    lines = ["phone,name,lists"]
+    for n in range(1, 13):
+        lists = {4: "ab", 7: "[99999]", 9: "[true]", 11: "Good;x"}.get(n, "Good")
+        lines.append(f"+44770090{n:04d},Person {n},{lists}")
+    path = directory / "lists.csv"
+    path.write_text("\n".join(lines) + "\n")
+    summary, errors = run_import(url, account_id, path, "--batch-size", "5")
+    assert summary == {"rows": 12, "created": 8, "updated": 0, "skipped": 0, "rejected": 4}
+    assert [row[:2] for row in errors] == [
+        ["5", "lists"],
+        ["8", "lists"],
+        ["10", "lists"],
+        ["12", "lists"],
+    ]
+    assert "too short" in errors[0][2] and errors[0][3:] == ["+447700900004", "Person 4", "ab"]
+    assert "No list 99999" in errors[1][2]
+    phones = sorted(row["phone"] for row in export(url, account_id))
+    assert phones == [f"+44770090{n:04d}" for n in (1, 2, 3, 5, 6, 8, 10, 12)]
+
+
+def test_only_a_file_level_problem_stops_the_import(database: tuple[str, Path]) -> None:
+    url, directory = database
+    account_id = account(url)
+    path = directory / "fine.csv"
+    path.write_text("phone\n+447700900001\n")
+    bad_list = cli("import", str(path), "--account-id", account_id, "--database-url", url,
+                   "--list", "ab")  # fmt: skip
+    assert bad_list.returncode == 2 and "list: " in bad_list.stderr, bad_list.stderr
+    assert export(url, account_id) == []

@@ -20,7 +20,8 @@ from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import FieldDefinition, Scalar, coerce_value
 from contactbook.domain.free_json import check_object
-from contactbook.domain.ids import parse_id
+from contactbook.domain.ids import MAX_ID, parse_id
+from contactbook.domain.lists import clean_list_text
 from contactbook.domain.tags import normalise_tag_name
 
 # Columns with a canonical meaning; every other column is a custom field by key.
@@ -293,13 +294,33 @@ def _names(value: object, column: str) -> list[str]:
 
 
 def _list_refs(value: object) -> list[str | int]:
-    parts = _split(value)
+    """List ids (JSON numbers) and names, each checked as the lists API checks it: a row
+    naming a list that cannot exist is refused, not the whole import."""
     refs: list[str | int] = []
-    for part in parts:
-        if isinstance(part, int) and not isinstance(part, bool):
-            refs.append(part)
-        elif str(part).strip():
-            refs.append(str(part).strip())
+    problems: list[Problem] = []
+    for part in _split(value):
+        if isinstance(part, bool) or not isinstance(part, int | str):
+            problems.append(
+                Problem("lists", ProblemCode.INVALID_TYPE, "Expected list ids or names.", part)
+            )
+        elif isinstance(part, int):
+            if 1 <= part <= MAX_ID:
+                refs.append(part)
+            else:
+                problems.append(Problem("lists", ProblemCode.UNKNOWN_LIST, f"No list {part}."))
+        elif part.strip():
+            try:
+                name, _ = clean_list_text(part, None)
+            except InvalidInput as exc:
+                problems.extend(
+                    Problem("lists", p.code, f"{part.strip()!r}: {p.message}", part)
+                    for p in exc.problems
+                )
+                continue
+            assert name is not None
+            refs.append(name)
+    if problems:
+        raise InvalidInput(problems)
     return refs
 
 

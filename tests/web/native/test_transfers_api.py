@@ -125,3 +125,25 @@ def test_export_job_writes_a_downloadable_file(tenant: Tenant) -> None:
     file = tenant.native.get(done["links"]["file"].removeprefix("/contactbook/v1"))
     assert orjson.loads(file.content.splitlines()[0])["phone"] == "+447700900099"
     assert [j["id"] for j in tenant.native.get("/exports").json()["items"]] == [done["id"]]
+
+
+def test_a_row_naming_a_list_that_cannot_exist_is_refused_alone(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    theirs = other_tenant.native.post("/lists", json={"name": "Theirs"}).json()["id"]
+    content = (
+        b"phone,name,lists\n"
+        b"+447700900021,One,Friends\n"
+        b"+447700900022,Two,ab\n"
+        + f"+447700900023,Three,[{theirs}]\n".encode()
+        + b"+447700900024,Four,Friends\n"
+    )
+    done = wait_for_job(tenant.native, f"/imports/{upload(tenant, content)['id']}")
+    assert done["state"] == "succeeded", done
+    assert done["counts"] == {"rows": 4, "created": 2, "updated": 0, "skipped": 0, "rejected": 2}
+    errors = tenant.native.get(done["links"]["errors"].removeprefix("/contactbook/v1"))
+    rows = list(csv.reader(io.StringIO(errors.text)))
+    assert [row[:2] for row in rows[1:]] == [["3", "lists"], ["4", "lists"]]
+    assert f"No list {theirs}." in rows[2][2]  # another account's list looks missing
+    lists = tenant.native.get("/lists").json()["items"]
+    assert [(item["name"], item["items"]) for item in lists] == [("Friends", 2)]
