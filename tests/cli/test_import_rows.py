@@ -111,4 +111,8 @@ def test_only_a_file_level_problem_stops_the_import(database: tuple[str, Path]) 
     bad_list = cli("import", str(path), "--account-id", account_id, "--database-url", url,
                    "--list", "ab")  # fmt: skip
     assert bad_list.returncode == 2 and "list: " in bad_list.stderr, bad_list.stderr
+    (directory / "blank.csv").write_text("")
+    empty = cli("import", str(directory / "blank.csv"), "--account-id", account_id,
+                "--database-url", url)  # fmt: skip
+    assert empty.returncode == 2 and "header: Line 1" in empty.stderr, empty.stderr
     assert export(url, account_id) == []

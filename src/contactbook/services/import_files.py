@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import orjson
 
+from contactbook.domain.delimiters import detect_delimiter
 from contactbook.domain.encodings import (
     DECODE_ERRORS,
     DEFAULT_ENCODING,
@@ -32,6 +33,8 @@ RawRow = tuple[int, dict[str, Any] | None]
 """(line number of the row's start, the row's cells by column; None for a row that could not be
 read at all, already described in `ImportFile.bad_rows`)."""
 
+# Enough lines to tell the delimiter, read once per file.
+DELIMITER_SAMPLE = 64 * 1024
 # Large cells (notes, JSON) are legal; the csv module's default limit is 128 KiB.
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -87,12 +90,16 @@ class ImportFile:
         check_decodes(self.path, self.encoding)
         if self.format is ImportFormat.NDJSON:
             return []
-        reader = self._reader = csv.reader(self._text)
+        reader = self._reader = csv.reader(self._text, delimiter=self._delimiter())
         try:
             header = next(reader)
-        except (StopIteration, csv.Error) as exc:
+        except StopIteration as exc:
             raise InvalidInput.single(
-                "header", ProblemCode.REQUIRED, "The file has no readable header row."
+                "header", ProblemCode.REQUIRED, "Line 1: the file is empty; a header row is due."
+            ) from exc
+        except csv.Error as exc:
+            raise InvalidInput.single(
+                "header", ProblemCode.INVALID_VALUE, f"Line 1: unreadable header row: {exc}."
             ) from exc
         for index, name in enumerate(header):
             if undecodable(name):
@@ -100,17 +107,27 @@ class ImportFile:
                 raise InvalidInput.single(
                     "header",
                     ProblemCode.INVALID_VALUE,
-                    f"Column {index + 1}: {reason} Is the file in another encoding?",
+                    f"Line 1, column {index + 1}: {reason} Is the file in another encoding?",
                 )
         self.header = [self.aliases.get(name.strip(), name.strip()) for name in header]
         names = [name for name in self.header if name]
         if not names:
-            raise InvalidInput.single("header", ProblemCode.REQUIRED, "The header row is empty.")
+            raise InvalidInput.single(
+                "header", ProblemCode.REQUIRED, "Line 1: the header row is empty."
+            )
         if len(set(names)) != len(names):
             raise InvalidInput.single(
-                "header", ProblemCode.INVALID_VALUE, "The header repeats a column name."
+                "header", ProblemCode.INVALID_VALUE, "Line 1: the header repeats a column name."
             )
         return self.header
+
+    def _delimiter(self) -> str:
+        """The file's delimiter, from its first lines (read, then read again as rows)."""
+        sample = self._text.read(DELIMITER_SAMPLE)
+        self._text.seek(0)
+        if len(sample) == DELIMITER_SAMPLE:  # a line cut short would count cells wrong
+            sample = sample[: sample.rfind("\n") + 1] or sample
+        return detect_delimiter(sample)
 
     def take_bad_rows(self) -> list[RowError]:
         taken, self.bad_rows = self.bad_rows, []
