@@ -60,14 +60,19 @@ def test_ndjson_rows_follow_the_native_contact_schema(database: tuple[str, Path]
         '{"phone": "+447700900003", "custom_fields": "gold"}\n'
         '{"phone": "+447700900004", "custom_fields": {"name": "Not a name"}}\n'
         '{"phone": "+447700900005", "name": "Five", "custom_fields": {"plan": null}}\n'
+        '{"phone": "+447700900006", "custom_fields": {"created_at": "2024-01-01"}}\n'
     )
     summary, errors = run_import(url, account_id, path)
-    assert summary == {"rows": 5, "created": 2, "updated": 0, "skipped": 0, "rejected": 3}
+    assert summary == {"rows": 6, "created": 2, "updated": 0, "skipped": 0, "rejected": 4}
     assert [row[:2] for row in errors] == [
         ["2", "colour"],
         ["3", "custom_fields"],
         ["4", "custom_fields.name"],
+        ["6", "custom_fields.created_at"],
     ]
+    assert "reserved" in errors[3][2]
+    assert json.loads(errors[3][3]) == {"phone": "+447700900006",
+                                        "custom_fields": {"created_at": "2024-01-01"}}  # fmt: skip
     assert "extra_forbidden" in errors[0][2] and "custom_fields" in errors[0][2]
     assert json.loads(errors[0][3]) == {"phone": "+447700900002", "colour": "red"}
     rows = export(url, account_id)
@@ -111,6 +116,11 @@ def test_only_a_file_level_problem_stops_the_import(database: tuple[str, Path]) 
     bad_list = cli("import", str(path), "--account-id", account_id, "--database-url", url,
                    "--list", "ab")  # fmt: skip
     assert bad_list.returncode == 2 and "list: " in bad_list.stderr, bad_list.stderr
+    (directory / "reserved.csv").write_text("phone,created_at\n+447700900001,today\n")
+    reserved = cli("import", str(directory / "reserved.csv"), "--account-id", account_id,
+                   "--database-url", url)  # fmt: skip
+    assert reserved.returncode == 2
+    assert "header: Line 1, column 2 (created_at)" in reserved.stderr, reserved.stderr
     (directory / "blank.csv").write_text("")
     empty = cli("import", str(directory / "blank.csv"), "--account-id", account_id,
                 "--database-url", url)  # fmt: skip

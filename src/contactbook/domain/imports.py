@@ -179,6 +179,13 @@ def object_columns(value: Mapping[str, object]) -> dict[str, object]:
     return columns
 
 
+def object_of(columns: Mapping[str, object]) -> dict[str, object]:
+    """The NDJSON row `columns` came from (`object_columns`), as a refusal shows it."""
+    row = {key: value for key, value in columns.items() if key in OBJECT_KEYS}
+    custom = {key: value for key, value in columns.items() if key not in OBJECT_KEYS}
+    return {**row, CUSTOM_FIELDS: custom} if custom else row
+
+
 def clean_row(
     line: int,
     raw: Mapping[str, object],
