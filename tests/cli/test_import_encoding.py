@@ -138,7 +138,7 @@ def test_a_cp1251_file_imports_like_its_utf8_twin(database: tuple[str, Path]) ->
     # Read as UTF-8 the header holds invalid bytes: the file is refused, naming the column.
     done = cli("import", str(directory / "cp1251.csv"), "--account-id", account(url),
                "--database-url", url)  # fmt: skip
-    assert done.returncode == 2 and "header: Column 5" in done.stderr
+    assert done.returncode == 2 and "header: Line 1, column 5" in done.stderr
 
 
 def test_ndjson_with_invalid_bytes(database: tuple[str, Path]) -> None:
@@ -177,7 +177,7 @@ def test_files_that_cannot_be_read_are_refused_whole(database: tuple[str, Path])
     assert "encoding" in attempt(directory / "fine.csv", "--encoding", "klingon")
     assert "encoding" in attempt(directory / "fine.csv", "--encoding", "base64")
     (directory / "header.csv").write_bytes(b"phone,n\xe4me\n+447700900001,A\n")
-    assert "header: Column 2" in attempt(directory / "header.csv")
+    assert "header: Line 1, column 2" in attempt(directory / "header.csv")
     text = "phone,name\n+447700900001,Аня\n+447700900002,Боб\n".encode("utf-16")
     (directory / "utf16.csv").write_bytes(text + b"\x41")  # an odd byte: no whole character
     stderr = attempt(directory / "utf16.csv", "--encoding", "utf-16")

@@ -29,16 +29,23 @@ def test_a_row_goes_through_the_api_rules() -> None:
     clean = clean_row(
         2,
         {"phone": "066 123 45 67", "email": "A@B.COM", "blocked": "yes", "tags": "vip; lead;vip",
-         "lists": "Clients;7", "seats": "12", "plan": "gold", "first_seen": "1603885746"},
+         "lists": "Clients; 777", "seats": "12", "plan": "gold", "first_seen": "1603885746"},
         FIELDS, "UA",
     )  # fmt: skip
     assert clean.values["phone"] == "+380661234567"
     assert clean.values["email"] == "a@b.com"
     assert clean.values["blocked"] is True
     assert clean.tags == ["vip", "lead"]
-    assert clean.lists == ["Clients", "7"]
+    assert clean.lists == ["Clients", "777"]  # digits in a cell name a list; ids are numbers
     assert clean.custom == {"8": 12, "7": "gold"}
     assert clean.values["first_seen"].year == 2020
+
+
+@pytest.mark.parametrize("cell", ["Clients;ab", "[true]", "[0]", '[{"id": 1}]', "[1.5]"])
+def test_a_list_that_cannot_exist_refuses_the_row(cell: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        clean_row(2, {"phone": "+380661234567", "lists": cell}, FIELDS, None)
+    assert raised.value.fields == ("lists",)
 
 
 def test_blank_cells_are_not_given() -> None:

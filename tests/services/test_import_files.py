@@ -136,7 +136,7 @@ def test_a_header_with_invalid_bytes_refuses_the_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as raised:
         read_all(tmp_path / "h.csv")
     assert raised.value.problems[0].field == "header"
-    assert "Column 2" in raised.value.problems[0].message
+    assert "Line 1, column 2" in raised.value.problems[0].message
 
 
 def test_bytes_the_encoding_cannot_even_escape_refuse_the_file_with_their_line(

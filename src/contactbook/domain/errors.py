@@ -45,6 +45,7 @@ class ProblemCode:
     UNKNOWN_INBOX = "unknown_inbox"
     PHONE_NOT_VERIFIED = "phone_not_verified"
     RESERVED_KEY = "reserved_key"
+    EXTRA_FORBIDDEN = "extra_forbidden"
 
 
 class DomainError(Exception):

@@ -20,7 +20,8 @@ from contactbook.domain.encodings import DEFAULT_ENCODING
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import FieldDefinition, Scalar, coerce_value
 from contactbook.domain.free_json import check_object
-from contactbook.domain.ids import parse_id
+from contactbook.domain.ids import MAX_ID, parse_id
+from contactbook.domain.lists import clean_list_text
 from contactbook.domain.tags import normalise_tag_name
 
 # Columns with a canonical meaning; every other column is a custom field by key.
@@ -37,6 +38,10 @@ CANONICAL_COLUMNS = (
     "device",
     "additional_attributes",
 )
+# An NDJSON row is a native contact object (with `id`, and lists by id or name): custom values
+# nest under `custom_fields`, and any other key is refused as the native API refuses it.
+CUSTOM_FIELDS = "custom_fields"
+OBJECT_KEYS = frozenset((*CANONICAL_COLUMNS, CUSTOM_FIELDS))
 LIST_SEPARATOR = ";"
 MAX_ROW_TAGS = 100
 
@@ -89,6 +94,12 @@ class RowError:
     reason: str
     raw: Mapping[str, object]
 
+    @classmethod
+    def refusing(cls, line: int, exc: InvalidInput, raw: Mapping[str, object]) -> RowError:
+        """The refusal of a row that broke the rules `exc` lists (each field and why)."""
+        reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+        return cls(line, exc.problems[0].field, reason, raw)
+
 
 @dataclass(slots=True)
 class ImportSummary:
@@ -122,6 +133,57 @@ class ImportSummary:
 def custom_columns(header: Sequence[str]) -> list[str]:
     """The header's columns that name custom fields (everything not canonical)."""
     return [name for name in header if name and name not in CANONICAL_COLUMNS]
+
+
+def object_columns(value: Mapping[str, object]) -> dict[str, object]:
+    """An NDJSON row's values by column, as `clean_row` reads them: the standard attributes as
+    they are, each custom value under its key.
+
+    Raises: InvalidInput naming a key the native contact object does not have
+    (`extra_forbidden`), a `custom_fields` that is not an object, or a custom key that names a
+    standard attribute (a custom value never sets one).
+    """
+    problems = [
+        Problem(
+            key,
+            ProblemCode.EXTRA_FORBIDDEN,
+            f"Extra inputs are not permitted (extra_forbidden); custom values go under "
+            f"{CUSTOM_FIELDS}.",
+            value[key],
+        )
+        for key in value
+        if key not in OBJECT_KEYS
+    ]
+    columns = {key: item for key, item in value.items() if key != CUSTOM_FIELDS}
+    nested = value.get(CUSTOM_FIELDS)
+    if isinstance(nested, Mapping):
+        for key, item in nested.items():
+            if key in OBJECT_KEYS:
+                problems.append(
+                    Problem(
+                        f"{CUSTOM_FIELDS}.{key}",
+                        ProblemCode.RESERVED_KEY,
+                        "The key is reserved for a standard contact attribute; give it at the "
+                        "top level.",
+                        key,
+                    )
+                )
+            else:
+                columns[key] = item
+    elif nested is not None:
+        problems.append(
+            Problem(CUSTOM_FIELDS, ProblemCode.INVALID_TYPE, "Expected a JSON object.", nested)
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return columns
+
+
+def object_of(columns: Mapping[str, object]) -> dict[str, object]:
+    """The NDJSON row `columns` came from (`object_columns`), as a refusal shows it."""
+    row = {key: value for key, value in columns.items() if key in OBJECT_KEYS}
+    custom = {key: value for key, value in columns.items() if key not in OBJECT_KEYS}
+    return {**row, CUSTOM_FIELDS: custom} if custom else row
 
 
 def clean_row(
@@ -239,13 +301,33 @@ def _names(value: object, column: str) -> list[str]:
 
 
 def _list_refs(value: object) -> list[str | int]:
-    parts = _split(value)
+    """List ids (JSON numbers) and names, each checked as the lists API checks it: a row
+    naming a list that cannot exist is refused, not the whole import."""
     refs: list[str | int] = []
-    for part in parts:
-        if isinstance(part, int) and not isinstance(part, bool):
-            refs.append(part)
-        elif str(part).strip():
-            refs.append(str(part).strip())
+    problems: list[Problem] = []
+    for part in _split(value):
+        if isinstance(part, bool) or not isinstance(part, int | str):
+            problems.append(
+                Problem("lists", ProblemCode.INVALID_TYPE, "Expected list ids or names.", part)
+            )
+        elif isinstance(part, int):
+            if 1 <= part <= MAX_ID:
+                refs.append(part)
+            else:
+                problems.append(Problem("lists", ProblemCode.UNKNOWN_LIST, f"No list {part}."))
+        elif part.strip():
+            try:
+                name, _ = clean_list_text(part, None)
+            except InvalidInput as exc:
+                problems.extend(
+                    Problem("lists", p.code, f"{part.strip()!r}: {p.message}", part)
+                    for p in exc.problems
+                )
+                continue
+            assert name is not None
+            refs.append(name)
+    if problems:
+        raise InvalidInput(problems)
     return refs
 
 

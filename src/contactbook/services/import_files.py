@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import orjson
 
+from contactbook.domain.delimiters import detect_delimiter
 from contactbook.domain.encodings import (
     DECODE_ERRORS,
     DEFAULT_ENCODING,
@@ -25,13 +26,15 @@ from contactbook.domain.encodings import (
     undecodable_reason,
 )
 from contactbook.domain.errors import InvalidInput, ProblemCode
-from contactbook.domain.imports import ImportFormat, RowError
+from contactbook.domain.imports import ImportFormat, RowError, object_columns
 from contactbook.services.file_decoding import check_decodes
 
 RawRow = tuple[int, dict[str, Any] | None]
 """(line number of the row's start, the row's cells by column; None for a row that could not be
 read at all, already described in `ImportFile.bad_rows`)."""
 
+# Enough lines to tell the delimiter, read once per file.
+DELIMITER_SAMPLE = 64 * 1024
 # Large cells (notes, JSON) are legal; the csv module's default limit is 128 KiB.
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -87,12 +90,16 @@ class ImportFile:
         check_decodes(self.path, self.encoding)
         if self.format is ImportFormat.NDJSON:
             return []
-        reader = self._reader = csv.reader(self._text)
+        reader = self._reader = csv.reader(self._text, delimiter=self._delimiter())
         try:
             header = next(reader)
-        except (StopIteration, csv.Error) as exc:
+        except StopIteration as exc:
             raise InvalidInput.single(
-                "header", ProblemCode.REQUIRED, "The file has no readable header row."
+                "header", ProblemCode.REQUIRED, "Line 1: the file is empty; a header row is due."
+            ) from exc
+        except csv.Error as exc:
+            raise InvalidInput.single(
+                "header", ProblemCode.INVALID_VALUE, f"Line 1: unreadable header row: {exc}."
             ) from exc
         for index, name in enumerate(header):
             if undecodable(name):
@@ -100,17 +107,27 @@ class ImportFile:
                 raise InvalidInput.single(
                     "header",
                     ProblemCode.INVALID_VALUE,
-                    f"Column {index + 1}: {reason} Is the file in another encoding?",
+                    f"Line 1, column {index + 1}: {reason} Is the file in another encoding?",
                 )
         self.header = [self.aliases.get(name.strip(), name.strip()) for name in header]
         names = [name for name in self.header if name]
         if not names:
-            raise InvalidInput.single("header", ProblemCode.REQUIRED, "The header row is empty.")
+            raise InvalidInput.single(
+                "header", ProblemCode.REQUIRED, "Line 1: the header row is empty."
+            )
         if len(set(names)) != len(names):
             raise InvalidInput.single(
-                "header", ProblemCode.INVALID_VALUE, "The header repeats a column name."
+                "header", ProblemCode.INVALID_VALUE, "Line 1: the header repeats a column name."
             )
         return self.header
+
+    def _delimiter(self) -> str:
+        """The file's delimiter, from its first lines (read, then read again as rows)."""
+        sample = self._text.read(DELIMITER_SAMPLE)
+        self._text.seek(0)
+        if len(sample) == DELIMITER_SAMPLE:  # a line cut short would count cells wrong
+            sample = sample[: sample.rfind("\n") + 1] or sample
+        return detect_delimiter(sample)
 
     def take_bad_rows(self) -> list[RowError]:
         taken, self.bad_rows = self.bad_rows, []
@@ -190,16 +207,19 @@ class ImportFile:
                 self.bad_rows.append(RowError(number, "row", "Not a JSON object.", {"raw": line}))
                 yield number, None
                 continue
-            yield number, self._shape(value)
+            try:
+                columns = self._shape(value)
+            except InvalidInput as exc:
+                self.bad_rows.append(RowError.refusing(number, exc, value))
+                yield number, None
+                continue
+            yield number, columns
 
     def _shape(self, value: dict[str, Any]) -> dict[str, Any]:
+        """Raises: InvalidInput for a row that is not a native contact object."""
         if self.aliases:
             value = {self.aliases.get(key, key): item for key, item in value.items()}
-        if "custom_fields" in value and isinstance(value["custom_fields"], dict):
-            # The native contact shape: custom values nest under custom_fields.
-            nested = value.pop("custom_fields")
-            value.update({k: v for k, v in nested.items() if k not in value})
-        return value
+        return object_columns(value)
 
     def _undecodable_line(self, number: int, line: str) -> RowError:
         """A refusal naming the keys whose values (or names) hold the bytes, when the line
@@ -210,9 +230,12 @@ class ImportFile:
             value = None
         named: list[tuple[str, str]] = []
         if isinstance(value, dict):
+            try:
+                columns = self._shape(value)
+            except InvalidInput:
+                columns = value  # the bytes are named by top-level key then
             texts = {
-                key: key + json.dumps(item, ensure_ascii=False)
-                for key, item in self._shape(value).items()
+                key: key + json.dumps(item, ensure_ascii=False) for key, item in columns.items()
             }
             named = [(shown(key), text) for key, text in texts.items() if undecodable(text)]
         if not named:  # not an object, or the bytes are in a value the row's shape drops

@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from contactbook.domain.context import RequestContext
-from contactbook.domain.errors import Busy, InvalidInput
+from contactbook.domain.errors import Busy, InvalidInput, Problem
 from contactbook.domain.fields import FieldDefinition
 from contactbook.domain.imports import (
+    CUSTOM_FIELDS,
     CleanRow,
     ImportFormat,
     ImportOptions,
@@ -28,6 +29,7 @@ from contactbook.domain.imports import (
     RowError,
     clean_row,
     custom_columns,
+    object_of,
 )
 from contactbook.services.import_files import ErrorFile, ImportFile, RawRow
 from contactbook.services.imports import (
@@ -87,8 +89,7 @@ def clean_batch(
         try:
             rows.append(clean_row(line, raw, fields_by_column, region))
         except InvalidInput as exc:
-            reason = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-            errors.append(RowError(line, exc.problems[0].field, reason, raw))
+            errors.append(RowError.refusing(line, exc, raw))
     return rows, errors
 
 
@@ -114,7 +115,10 @@ async def run_import(
     """
     started = time.perf_counter()
     source.read_header()
-    target = await retrying(units, lambda uow: prepare_import(uow, ctx, source.header, options))
+    try:
+        target = await retrying(units, lambda uow: prepare_import(uow, ctx, source.header, options))
+    except InvalidInput as exc:
+        raise _in_header(exc, source.header) from exc
     loop = asyncio.get_running_loop()
     totals = replace(done) if done is not None else ImportSummary()
     rows_done = skip
@@ -183,6 +187,21 @@ async def run_import(
     return totals
 
 
+def _in_header(exc: InvalidInput, header: list[str]) -> InvalidInput:
+    """Problems with columns, as problems of the header: the file's line and column."""
+    return InvalidInput(
+        Problem(
+            "header",
+            p.code,
+            f"Line 1, column {header.index(p.field) + 1} ({p.field}): {p.message}",
+            p.value,
+        )
+        if p.field in header
+        else p
+        for p in exc.problems
+    )
+
+
 async def _define_new_keys(
     units: UnitFactory, batch: list[RawRow], target: ImportTarget, unreadable: list[RowError]
 ) -> None:
@@ -194,14 +213,15 @@ async def _define_new_keys(
     if not set(keys) - target.fields_by_column.keys():
         return
     bad = {
-        key
+        key: problems[0].message
         for key in custom_columns(keys)
-        if key not in target.fields_by_column and column_key(key)[1]
+        if key not in target.fields_by_column and (problems := column_key(key)[1])
     }
     good = [key for key in keys if key not in bad]
     await retrying(units, lambda uow: define_columns(uow, good, target))
     for index, (line, raw) in enumerate(batch):
-        if raw and bad & raw.keys():
-            name = sorted(bad & raw.keys())[0]
-            unreadable.append(RowError(line, name, f"{name}: not a valid field key", raw))
+        if raw and bad.keys() & raw.keys():
+            key = sorted(bad.keys() & raw.keys())[0]
+            name = f"{CUSTOM_FIELDS}.{key}"
+            unreadable.append(RowError(line, name, f"{name}: {bad[key]}", object_of(raw)))
             batch[index] = (line, None)

@@ -7,11 +7,11 @@ batches leaves exactly the batches before it, and can resume after them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import InvalidInput, Problem
+from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import (
     FieldDefinition,
     FieldScope,
@@ -61,6 +61,10 @@ async def prepare_import(
     target = ImportTarget({}, ctx.default_region)
     await define_columns(uow, header, target)
     if options.list_name:
+        try:
+            clean_list_text(options.list_name, None)
+        except InvalidInput as exc:  # the option, not a row: named as the option
+            raise InvalidInput(replace(p, field="list") for p in exc.problems) from exc
         target.list_id = await _list_by_name(uow, options.list_name, target)
     return target
 
@@ -141,6 +145,7 @@ async def write_batch(
     """
     ctx.require(Scope.WRITE)
     bulk = uow.bulk
+    rows, unknown = await _refuse_unknown_lists(uow, rows)
     # The lock order: the buckets of the phones the rows give, then the stored contacts they
     # match (ascending id), read again once locked: the plan and the counters build on those.
     await uow.hold_phones(str(r.values["phone"]) for r in rows if r.values.get("phone"))
@@ -153,13 +158,36 @@ async def write_batch(
     existing = await bulk.lock([contact.id for contact in matched])
     plan = plan_batch(rows, existing, options.on_conflict)
     await _write(uow, bulk, plan, target)
+    refused = [*unknown, *plan.errors]
     summary = ImportSummary(
         created=plan.created,
         updated=plan.updated,
         skipped=plan.skipped,
-        rejected=len(plan.errors),
+        rejected=len(refused),
     )
-    return summary, plan.errors
+    return summary, refused
+
+
+async def _refuse_unknown_lists(
+    uow: UnitOfWork, rows: Sequence[CleanRow]
+) -> tuple[list[CleanRow], list[RowError]]:
+    """The rows whose list ids all name lists of the account, and the refusals of the others
+    (another account's list answers like a missing one), as the contacts API refuses them."""
+    wanted = {ref for row in rows for ref in row.lists if isinstance(ref, int)}
+    if not wanted:
+        return list(rows), []
+    known = await uow.lists.existing_ids(wanted)
+    kept: list[CleanRow] = []
+    refused: list[RowError] = []
+    for row in rows:
+        missing = [ref for ref in row.lists if isinstance(ref, int) and ref not in known]
+        if missing:
+            problems = [Problem("lists", ProblemCode.UNKNOWN_LIST, f"No list {ref}.", ref)
+                        for ref in missing]  # fmt: skip
+            refused.append(RowError.refusing(row.line, InvalidInput(problems), {}))
+        else:
+            kept.append(row)
+    return kept, refused
 
 
 async def _write(
@@ -249,16 +277,12 @@ async def _lists(
 ) -> set[int]:
     """Add the rows' memberships; return the contacts that joined a list."""
     members: dict[int, list[int]] = {}
-    by_id = await uow.lists.existing_ids(
-        {ref for entry in entries for ref in entry.row.lists if isinstance(ref, int)}
-    )
     for entry in entries:
         assert entry.contact_id is not None
         wanted = [target.list_id] if target.list_id is not None else []
         for ref in entry.row.lists:
-            if isinstance(ref, int):
-                if ref in by_id:  # ids of other accounts' lists are ignored, like unknown ones
-                    wanted.append(ref)
+            if isinstance(ref, int):  # known: rows naming another list were refused
+                wanted.append(ref)
             else:
                 wanted.append(await _list_by_name(uow, ref, target))
         for list_id in dict.fromkeys(wanted):

@@ -84,3 +84,17 @@ def test_a_file_the_encoding_cannot_read_fails_naming_the_line(tenant: Tenant) -
     assert done["message"].startswith("encoding: Line 3 cannot be read as utf-16")
     assert done["counts"]["rows"] == 0
     assert tenant.native.get("/account").json()["contacts"] == 0
+
+
+def test_a_semicolon_separated_latin_1_upload_imports_with_its_encoding(tenant: Tenant) -> None:
+    content = "phone;name;Ville\n+447700900031;José;München\n+447700900032;Zoë;Orléans\n"
+    done = run(tenant, content.encode("latin-1"), encoding="latin-1")
+    assert done["state"] == "succeeded", done
+    assert done["counts"]["created"] == 2 and done["counts"]["rejected"] == 0
+    assert contacts(tenant) == [("+447700900031", "José"), ("+447700900032", "Zoë")]
+    items = tenant.native.get("/contacts").json()["items"]
+    assert sorted(c["custom_fields"]["Ville"] for c in items) == ["München", "Orléans"]
+    without = run(tenant, content.encode("latin-1"))  # read as UTF-8: each row names its byte
+    assert without["counts"]["rejected"] == 2
+    assert [row[:2] for row in refused(tenant, without)] == [["2", "name"], ["3", "name"]]
+    assert "0xE9" in refused(tenant, without)[0][2]
