@@ -12,8 +12,9 @@ import orjson
 import typer
 
 from contactbook.cli import transfer
+from contactbook.cli.failures import fail, reported
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import Busy, DomainError, InvalidInput
+from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
 from contactbook.settings import DEFAULT_DATABASE_URL, Settings
@@ -52,11 +53,6 @@ def _print(data: dict[str, Any]) -> None:
     sys.stdout.write(orjson.dumps(data).decode() + "\n")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(code)
-
-
 def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migrate: bool = True,
          ctx: RequestContext | None = None) -> T:  # fmt: skip
     """Migrate (idempotent), then run `work` in one unit of work that commits on success."""
@@ -78,15 +74,8 @@ def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migra
         finally:
             await db.dispose()
 
-    try:
+    with reported(database_url):
         return asyncio.run(go())
-    except InvalidInput as exc:
-        details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-        _fail(details or exc.message, 2)
-    except DomainError as exc:
-        _fail(exc.message, 2)
-    except ValueError as exc:
-        _fail(str(exc), 2)
     raise AssertionError("unreachable")
 
 
@@ -106,11 +95,10 @@ def serve(
         # Every worker reads these settings; refuse bad ones here, once, with their reason.
         Settings(database_url=database_url)
     except ValidationError as exc:
-        _fail("; ".join(str(error["msg"]) for error in exc.errors()), 2)
-    try:
+        fail("; ".join(str(error["msg"]) for error in exc.errors()))
+    # Before "serving on": a database that cannot be opened stops the start with its reason.
+    with reported(database_url):
         revision = asyncio.run(run_migrations(database_url))
-    except ValueError as exc:
-        _fail(str(exc), 2)
     sys.stderr.write(f"contactbook: database at revision {revision}; serving on "
                      f"http://{host}:{port} (docs at /docs)\n")  # fmt: skip
     # Workers are separate processes: they read the database URL from the environment.
@@ -130,10 +118,8 @@ def serve(
 @app.command()
 def migrate(database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """Bring the database schema up to date."""
-    try:
+    with reported(database_url):
         revision = asyncio.run(run_migrations(database_url))
-    except ValueError as exc:
-        _fail(str(exc), 2)
     _print({"revision": revision})
 
 
@@ -197,7 +183,7 @@ def accounts_create_key(
     try:
         wanted = frozenset(Scope(s.strip()) for s in scopes.split(",") if s.strip())
     except ValueError:
-        _fail("scopes are read, write and admin", 2)
+        fail("scopes are read, write and admin")
     issued = _run(database_url, lambda uow: accounts.issue_key(uow, account_id, wanted, name))
     _print({"account_id": account_id, "key_id": issued.key.id, "api_key": issued.secret,
             "scopes": sorted(issued.key.scopes)})  # fmt: skip
