@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.support.databases import postgres_server_url
+from tests.support.databases import fresh_database, postgres_server_url
 from tests.support.live import free_port
 
 
@@ -119,3 +120,32 @@ def test_an_unknown_postgres_user(postgres: str, csv_file: Path) -> None:
         assert "s3cret" not in done.stderr
         assert "contactbook_nobody:***@" in line, line
         assert "authentication failed or unknown user" in line, line
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "65536"])
+def test_serve_refuses_a_port_outside_1_to_65535(tmp_path: Path, port: str) -> None:
+    done = run("serve", "--port", port, "--database-url", f"sqlite:///{tmp_path}/c.db")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "--port" in done.stderr
+    assert "serving on" not in done.stderr
+    assert not (tmp_path / "c.db").exists()
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(Path(tmp_path_factory.mktemp("dberrors"))) as database_url:
+        assert run("migrate", "--database-url", database_url).returncode == 0
+        yield database_url
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["accounts verify-number", "accounts create-key", "inboxes create", "inboxes list",
+     "import", "export", "check", "check --repair"],
+)  # fmt: skip
+def test_an_unknown_account_names_its_id_and_the_database(
+    url: str, csv_file: Path, command: str
+) -> None:
+    args = [a if a != "1" else "987654" for a in commands(csv_file)[command]]
+    line = one_error_line(run(*args, "--database-url", url))
+    assert f"No account 987654 in {make_url(url).render_as_string(hide_password=True)}" in line

@@ -10,7 +10,8 @@ from typing import NoReturn
 
 import typer
 
-from contactbook.domain.errors import DomainError, InvalidInput
+from contactbook.domain.errors import AccountNotFound, DomainError, InvalidInput
+from contactbook.storage.engine import masked_url
 from contactbook.storage.unreachable import as_unreachable, check_openable
 
 
@@ -27,6 +28,8 @@ def reported(database_url: str) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except AccountNotFound as exc:
+        fail(f"No account {exc.resource_id} in {masked_url(database_url)}.")
     except InvalidInput as exc:
         fail("; ".join(f"{p.field}: {p.message}" for p in exc.problems) or exc.message)
     except DomainError as exc:
