@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -149,3 +150,24 @@ def test_an_unknown_account_names_its_id_and_the_database(
     args = [a if a != "1" else "987654" for a in commands(csv_file)[command]]
     line = one_error_line(run(*args, "--database-url", url))
     assert f"No account 987654 in {make_url(url).render_as_string(hide_password=True)}" in line
+
+
+@pytest.mark.parametrize("command", ["accounts list", "inboxes list", "export", "check"])
+def test_a_read_only_command_does_not_create_a_database(
+    tmp_path: Path, csv_file: Path, command: str
+) -> None:
+    path = tmp_path / "typo.db"
+    line = one_error_line(run(*commands(csv_file)[command], "--database-url", f"sqlite:///{path}"))
+    assert f"sqlite:///{path}" in line and "does not exist" in line
+    assert list(tmp_path.iterdir()) == [csv_file]
+
+
+@pytest.mark.parametrize("command", ["migrate", "accounts create"])
+def test_a_write_command_creates_a_new_sqlite_database(
+    tmp_path: Path, csv_file: Path, command: str
+) -> None:
+    path = tmp_path / "new.db"
+    done = run(*commands(csv_file)[command], "--database-url", f"sqlite:///{path}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)
+    assert path.is_file()

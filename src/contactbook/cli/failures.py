@@ -21,10 +21,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 @contextmanager
-def reported(database_url: str) -> Iterator[None]:
-    """Run the block against `database_url`; what goes wrong in it becomes one error line."""
+def reported(database_url: str, *, read_only: bool = False) -> Iterator[None]:
+    """Run the block against `database_url`; what goes wrong in it becomes one error line.
+
+    A `read_only` command refuses an SQLite file that does not exist: opening one would
+    create an empty database at a mistyped path and report that it holds nothing.
+    """
     try:
-        check_openable(database_url, create=True)
+        check_openable(database_url, create=not read_only)
         yield
     except typer.Exit:
         raise

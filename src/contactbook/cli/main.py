@@ -54,7 +54,7 @@ def _print(data: dict[str, Any]) -> None:
 
 
 def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migrate: bool = True,
-         ctx: RequestContext | None = None) -> T:  # fmt: skip
+         ctx: RequestContext | None = None, read_only: bool = False) -> T:  # fmt: skip
     """Migrate (idempotent), then run `work` in one unit of work that commits on success."""
 
     async def go() -> T:
@@ -74,7 +74,7 @@ def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migra
         finally:
             await db.dispose()
 
-    with reported(database_url):
+    with reported(database_url, read_only=read_only):
         return asyncio.run(go())
     raise AssertionError("unreachable")
 
@@ -159,7 +159,7 @@ def accounts_verify_number(
 @accounts_app.command("list")
 def accounts_list(database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """List accounts, one JSON object a line."""
-    for account in _run(database_url, accounts.list_accounts):
+    for account in _run(database_url, accounts.list_accounts, read_only=True):
         _print(
             {
                 "account_id": account.id,
@@ -219,7 +219,7 @@ def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATA
         await accounts.get_account(uow, account_id)
         return await inboxes.list_inboxes(uow, ctx)
 
-    for inbox in _run(database_url, work, ctx=ctx):
+    for inbox in _run(database_url, work, ctx=ctx, read_only=True):
         _print({"inbox_id": inbox.id, "name": inbox.name,
                 "channel_type": inbox.channel_type.value})  # fmt: skip
 
@@ -234,7 +234,11 @@ def check(
 ) -> None:
     """Recompute an account's counters and invariants from its rows; print what differs as
     JSON. Exit status 1 when something differs (also when repaired), 0 when clean."""
-    report = _run(database_url, lambda uow: integrity.check_account(uow, account_id, repair=repair))
+    report = _run(
+        database_url,
+        lambda uow: integrity.check_account(uow, account_id, repair=repair),
+        read_only=not repair,
+    )
     _print(report.as_json())
     if not report.clean:
         raise typer.Exit(1)

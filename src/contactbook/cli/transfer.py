@@ -200,7 +200,7 @@ def export_command(
     list_id: Annotated[int | None, typer.Option("--list", help="Only this list's members.")] = None,
 ) -> None:
     """Export contacts as CSV or NDJSON; the file imports back to the same data."""
-    with reported(database_url):
+    with reported(database_url, read_only=True):
         asyncio.run(_export(file, account_id, database_url, fmt, list_id))
 
 
