@@ -81,6 +81,13 @@ def test_an_sqlite_file_in_a_missing_folder(tmp_path: Path, csv_file: Path, comm
     assert "folder" in line and "does not exist" in line
 
 
+@pytest.mark.parametrize("command", ["migrate", "accounts create", "accounts list"])
+def test_an_sqlite_path_that_is_a_folder(tmp_path: Path, csv_file: Path, command: str) -> None:
+    url = f"sqlite:///{tmp_path}"
+    line = one_error_line(run(*commands(csv_file)[command], "--database-url", url))
+    assert url in line and "names a folder" in line
+
+
 def test_a_refused_connection_names_the_masked_url(csv_file: Path) -> None:
     url = f"postgresql://someone:s3cret@127.0.0.1:{free_port()}/contacts"
     for command in ("serve", "migrate", "accounts create", "accounts list", "import", "export"):

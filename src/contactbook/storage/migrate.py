@@ -42,7 +42,7 @@ async def migrate(url: str) -> str | None:
 
     Raises: DatabaseUnreachable (an SQLite file in a folder that does not exist).
     """
-    # Told here in words: SQLite's own refusal is "unable to open database file".
+    # Told here in words, and before aiosqlite's thread can fail (see check_openable).
     check_openable(url, create=True)
     engine = make_engine(url, pool_size=1)
     try:

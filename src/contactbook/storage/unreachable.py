@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,8 +50,10 @@ def _sqlite_file(url: str) -> Path | None:
 
 def check_openable(url: str, *, create: bool) -> None:
     """Refuse, before any connection is tried, an SQLite file that cannot be opened: one in a
-    folder that does not exist, or (unless `create`) one that does not exist. Opening a missing
-    file creates it, which a mistyped path given to a read-only command must not do.
+    folder that does not exist, a folder, or (unless `create`) one that does not exist. Opening
+    a missing file creates it, which a mistyped path given to a read-only command must not do.
+    (SQLite's own refusal, "unable to open database file", is raised in aiosqlite's thread,
+    which can then write a traceback of its own once the caller's event loop is gone.)
 
     Raises: DatabaseUnreachable.
     """
@@ -59,6 +62,8 @@ def check_openable(url: str, *, create: bool) -> None:
         return
     if not path.parent.is_dir():
         raise DatabaseUnreachable(url, "the folder of the SQLite file does not exist")
+    if path.is_dir():
+        raise DatabaseUnreachable(url, "the path names a folder, not an SQLite file")
     if not create and not path.exists():
         raise DatabaseUnreachable(url, "the SQLite file does not exist")
 
@@ -93,9 +98,7 @@ def unreachable_reason(url: str, exc: BaseException) -> str | None:
             return "unknown host"
         if isinstance(error, TimeoutError):
             return "the connection timed out"
-        if type(error).__name__ == "OperationalError" and "unable to open database file" in str(
-            error
-        ):
+        if isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
             path = _sqlite_file(url)
             if path is not None and not path.parent.is_dir():
                 return "the folder of the SQLite file does not exist"
