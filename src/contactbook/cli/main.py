@@ -12,8 +12,9 @@ import orjson
 import typer
 
 from contactbook.cli import transfer
+from contactbook.cli.failures import fail, reported
 from contactbook.domain.context import RequestContext, Scope
-from contactbook.domain.errors import Busy, DomainError, InvalidInput
+from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
 from contactbook.settings import DEFAULT_DATABASE_URL, Settings
@@ -52,13 +53,8 @@ def _print(data: dict[str, Any]) -> None:
     sys.stdout.write(orjson.dumps(data).decode() + "\n")
 
 
-def _fail(message: str, code: int = 1) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(code)
-
-
 def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migrate: bool = True,
-         ctx: RequestContext | None = None) -> T:  # fmt: skip
+         ctx: RequestContext | None = None, read_only: bool = False) -> T:  # fmt: skip
     """Migrate (idempotent), then run `work` in one unit of work that commits on success."""
 
     async def go() -> T:
@@ -78,22 +74,15 @@ def _run(database_url: str, work: Callable[[UnitOfWork], Awaitable[T]], *, migra
         finally:
             await db.dispose()
 
-    try:
+    with reported(database_url, read_only=read_only):
         return asyncio.run(go())
-    except InvalidInput as exc:
-        details = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
-        _fail(details or exc.message, 2)
-    except DomainError as exc:
-        _fail(exc.message, 2)
-    except ValueError as exc:
-        _fail(str(exc), 2)
     raise AssertionError("unreachable")
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8080,
     database_url: DatabaseUrl = DEFAULT_DATABASE_URL,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
@@ -106,11 +95,10 @@ def serve(
         # Every worker reads these settings; refuse bad ones here, once, with their reason.
         Settings(database_url=database_url)
     except ValidationError as exc:
-        _fail("; ".join(str(error["msg"]) for error in exc.errors()), 2)
-    try:
+        fail("; ".join(str(error["msg"]) for error in exc.errors()))
+    # Before "serving on": a database that cannot be opened stops the start with its reason.
+    with reported(database_url):
         revision = asyncio.run(run_migrations(database_url))
-    except ValueError as exc:
-        _fail(str(exc), 2)
     sys.stderr.write(f"contactbook: database at revision {revision}; serving on "
                      f"http://{host}:{port} (docs at /docs)\n")  # fmt: skip
     # Workers are separate processes: they read the database URL from the environment.
@@ -130,10 +118,8 @@ def serve(
 @app.command()
 def migrate(database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """Bring the database schema up to date."""
-    try:
+    with reported(database_url):
         revision = asyncio.run(run_migrations(database_url))
-    except ValueError as exc:
-        _fail(str(exc), 2)
     _print({"revision": revision})
 
 
@@ -173,7 +159,7 @@ def accounts_verify_number(
 @accounts_app.command("list")
 def accounts_list(database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """List accounts, one JSON object a line."""
-    for account in _run(database_url, accounts.list_accounts):
+    for account in _run(database_url, accounts.list_accounts, read_only=True):
         _print(
             {
                 "account_id": account.id,
@@ -197,7 +183,7 @@ def accounts_create_key(
     try:
         wanted = frozenset(Scope(s.strip()) for s in scopes.split(",") if s.strip())
     except ValueError:
-        _fail("scopes are read, write and admin", 2)
+        fail("scopes are read, write and admin")
     issued = _run(database_url, lambda uow: accounts.issue_key(uow, account_id, wanted, name))
     _print({"account_id": account_id, "key_id": issued.key.id, "api_key": issued.secret,
             "scopes": sorted(issued.key.scopes)})  # fmt: skip
@@ -233,7 +219,7 @@ def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATA
         await accounts.get_account(uow, account_id)
         return await inboxes.list_inboxes(uow, ctx)
 
-    for inbox in _run(database_url, work, ctx=ctx):
+    for inbox in _run(database_url, work, ctx=ctx, read_only=True):
         _print({"inbox_id": inbox.id, "name": inbox.name,
                 "channel_type": inbox.channel_type.value})  # fmt: skip
 
@@ -248,7 +234,11 @@ def check(
 ) -> None:
     """Recompute an account's counters and invariants from its rows; print what differs as
     JSON. Exit status 1 when something differs (also when repaired), 0 when clean."""
-    report = _run(database_url, lambda uow: integrity.check_account(uow, account_id, repair=repair))
+    report = _run(
+        database_url,
+        lambda uow: integrity.check_account(uow, account_id, repair=repair),
+        read_only=not repair,
+    )
     _print(report.as_json())
     if not report.clean:
         raise typer.Exit(1)

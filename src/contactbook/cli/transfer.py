@@ -20,9 +20,9 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from contactbook.cli.failures import fail, reported
 from contactbook.domain.context import RequestContext
 from contactbook.domain.encodings import DEFAULT_ENCODING, check_encoding
-from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import (
     ImportFormat,
     ImportOptions,
@@ -47,11 +47,6 @@ DatabaseUrl = Annotated[
         help="sqlite:///PATH or postgresql://user@host:port/db",
     ),
 ]
-
-
-def _fail(message: str) -> None:
-    sys.stderr.write(f"error: {message}\n")
-    raise typer.Exit(2)
 
 
 def guess_format(path: Path, given: ImportFormat | None) -> ImportFormat:
@@ -99,10 +94,10 @@ def import_command(
 ) -> None:
     """Import contacts from FILE; refused rows go to the errors file with their line and reason."""
     if not file.is_file():
-        _fail(f"no such file: {file}")
+        fail(f"no such file: {file}")
     errors_path = errors or Path(f"{file}.errors.csv")
     count = default_workers() if workers is None else workers
-    try:
+    with reported(database_url):
         options = ImportOptions(
             guess_format(file, fmt), on_conflict, list_name, encoding=check_encoding(encoding)
         )
@@ -118,12 +113,6 @@ def import_command(
                 show_progress=not as_json and sys.stderr.isatty(),
             )
         )
-    except InvalidInput as exc:
-        _fail("; ".join(f"{p.field}: {p.message}" for p in exc.problems) or exc.message)
-    except DomainError as exc:
-        _fail(exc.message)
-    except ValueError as exc:
-        _fail(str(exc))
     if as_json:
         sys.stdout.write(orjson.dumps(summary.as_dict()).decode() + "\n")
         return
@@ -211,12 +200,8 @@ def export_command(
     list_id: Annotated[int | None, typer.Option("--list", help="Only this list's members.")] = None,
 ) -> None:
     """Export contacts as CSV or NDJSON; the file imports back to the same data."""
-    try:
+    with reported(database_url, read_only=True):
         asyncio.run(_export(file, account_id, database_url, fmt, list_id))
-    except DomainError as exc:
-        _fail(exc.message)
-    except ValueError as exc:
-        _fail(str(exc))
 
 
 async def _export(

@@ -7,10 +7,19 @@ from typing import Any
 import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def masked_url(url: str) -> str:
+    """`url` with its password shown as `***`, fit for logs and error lines."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # not a URL at all: nothing in it reads as a password
+        return url
 
 
 def async_url(url: str) -> URL:
@@ -28,7 +37,9 @@ def async_url(url: str) -> URL:
     if backend == "postgresql" and parsed.drivername in ("postgresql", "postgresql+psycopg2"):
         return parsed.set(drivername="postgresql+asyncpg")
     if backend not in ("sqlite", "postgresql"):
-        raise ValueError(f"Unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
+        raise ValueError(
+            f"Unsupported database URL {masked_url(url)!r}: use sqlite:///PATH or postgresql://…"
+        )
     return parsed
 
 

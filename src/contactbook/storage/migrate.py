@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from contactbook.storage.engine import make_engine
+from contactbook.storage.unreachable import check_openable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: processes starting together take turns on this PostgreSQL lock.
@@ -37,7 +38,12 @@ def _current(connection: Connection) -> str | None:
 
 
 async def migrate(url: str) -> str | None:
-    """Bring the database at `url` to the newest schema; return the revision it is at."""
+    """Bring the database at `url` to the newest schema; return the revision it is at.
+
+    Raises: DatabaseUnreachable (an SQLite file in a folder that does not exist).
+    """
+    # Told here in words, and before aiosqlite's thread can fail (see check_openable).
+    check_openable(url, create=True)
     engine = make_engine(url, pool_size=1)
     try:
         async with engine.connect() as conn:
