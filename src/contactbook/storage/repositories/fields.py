@@ -88,6 +88,19 @@ class FieldRepository:
     async def add_if_free(self, definition: FieldDefinition) -> FieldDefinition | None:
         """Store a new definition unless its scope and key are taken (then None): a create
         that meets a concurrent one decides what to do instead of failing its transaction."""
+        field_id = await self._insert_if_free(definition)
+        return await self.get(field_id) if field_id is not None else None
+
+    async def add_or_get(self, definition: FieldDefinition) -> FieldDefinition:
+        """The stored definition with `definition`'s scope and key, adding it if there is
+        none: for fields defined implicitly, which concurrent writers may define at once."""
+        await self._insert_if_free(definition)
+        stored = await self.find(definition.scope, definition.key)
+        assert stored is not None  # inserted here, or by the writer that took the key
+        return stored
+
+    async def _insert_if_free(self, definition: FieldDefinition) -> int | None:
+        """The new definition's id, or None when its scope and key were taken."""
         field_id = await next_id(self.conn, "fields")
         result = await self.conn.execute(
             insert_ignore(self.conn, fields, ["account_id", "scope", "key"]).values(
@@ -99,32 +112,7 @@ class FieldRepository:
                 **self._columns(definition),
             )
         )
-        return await self.get(field_id) if result.rowcount else None
-
-    async def add_or_get(self, definition: FieldDefinition) -> FieldDefinition:
-        """The stored definition with `definition`'s scope and key, adding it if there is
-        none: for fields defined implicitly, which concurrent writers may define at once."""
-        field_id = await next_id(self.conn, "fields")
-        await self.conn.execute(
-            insert_ignore(self.conn, fields, ["account_id", "scope", "key"]).values(
-                account_id=self.account_id,
-                id=field_id,
-                scope=definition.scope.value,
-                implicit=definition.implicit,
-                created_at=definition.created_at,
-                **self._columns(definition),
-            )
-        )
-        row = (
-            await self.conn.execute(
-                select(fields).where(
-                    fields.c.account_id == self.account_id,
-                    fields.c.scope == definition.scope.value,
-                    fields.c.key == definition.key,
-                )
-            )
-        ).one()
-        return to_definition(row)
+        return field_id if result.rowcount else None
 
     async def find(self, scope: FieldScope, key: str) -> FieldDefinition | None:
         """The definition of `scope` with `key`, if there is one."""
