@@ -21,9 +21,10 @@ from contactbook.web import docs
 from contactbook.web.auth_cache import CredentialsWatch
 from contactbook.web.body_limit import BodyLimit
 from contactbook.web.dialects import chatwoot, helpcrunch, native, notificore
-from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.dialects.native.errors import ANSWERS as NATIVE_ANSWERS
 from contactbook.web.instance_secret import installation_secret
 from contactbook.web.job_worker import JobWorker
+from contactbook.web.kit import answers
 from contactbook.web.middleware import SquashSlashes
 from contactbook.web.responses import Json
 from contactbook.web.runtime import Runtime, telemetry_config
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=telemetry_config(runtime.settings),
     )
     app.state.runtime = runtime
-    native_errors.install(app)
+    answers.install(app, NATIVE_ANSWERS)
     app.include_router(native.router())
 
     @app.get(

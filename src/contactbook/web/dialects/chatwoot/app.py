@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Security
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contactbook import __version__
 from contactbook.web.dialects.chatwoot import (
     contacts,
     custom_attributes,
@@ -16,7 +15,8 @@ from contactbook.web.dialects.chatwoot import (
     transfers,
 )
 from contactbook.web.dialects.chatwoot.openapi import ACCESS_TOKEN, ERRORS
-from contactbook.web.runtime import Runtime, telemetry_config
+from contactbook.web.kit.sub_app import vendor_app
+from contactbook.web.runtime import Runtime
 
 PREFIX = "/api/v1/accounts"
 
@@ -38,21 +38,21 @@ class StripJsonSuffix:
 
 def create_app(runtime: Runtime) -> FastAPI:
     """Chatwoot's contacts surface, to mount at `PREFIX`."""
-    app = FastAPI(
+    app = vendor_app(
+        runtime,
         title="Contactbook: Chatwoot application API (contacts)",
-        version=__version__,
         description="Chatwoot's contacts, labels, inboxes and custom attribute definitions, "
         "over the Contactbook store.",
-        servers=[{"url": PREFIX}],
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        telemetry=telemetry_config(runtime.settings),
+        prefix=PREFIX,
+        answers=errors.ANSWERS,
+        extra_handlers={errors.ChatwootReply: errors.on_reply},
+        security=ACCESS_TOKEN,
+        # Fixed paths (search, filter, active) are registered before `/contacts/{contact_id}`.
+        routers=[
+            module.router
+            for module in (transfers, contacts, labels, inboxes, merges, custom_attributes)
+        ],
+        responses=ERRORS,
     )
-    app.state.runtime = runtime
-    errors.install(app)
-    # Fixed paths (search, filter, active) are registered before `/contacts/{contact_id}`.
-    for module in (transfers, contacts, labels, inboxes, merges, custom_attributes):
-        app.include_router(module.router, dependencies=[Security(ACCESS_TOKEN)], responses=ERRORS)
     app.add_middleware(StripJsonSuffix)
     return app

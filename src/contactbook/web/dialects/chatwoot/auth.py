@@ -13,7 +13,6 @@ from contactbook.web.credentials import credentials
 from contactbook.web.deps import context_for_api_key, runtime_of
 from contactbook.web.dialects.chatwoot.errors import NEEDS_SIGN_IN, NOT_A_MEMBER, ChatwootReply
 from contactbook.web.dialects.chatwoot.params import path_id
-from contactbook.web.runtime import Runtime
 
 HEADER = "api-access-token"
 
@@ -60,10 +59,5 @@ async def administrator(ctx: Annotated[RequestContext, Depends(caller)]) -> Requ
     return ctx
 
 
-async def runtime(request: Request) -> Runtime:
-    return runtime_of(request)
-
-
 Ctx = Annotated[RequestContext, Depends(caller)]
 AdminCtx = Annotated[RequestContext, Depends(administrator)]
-Rt = Annotated[Runtime, Depends(runtime)]

@@ -20,7 +20,7 @@ from contactbook.web.dialects.chatwoot.answers import (
     PageOut,
     ShowOut,
 )
-from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx, Rt, caller
+from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx, caller
 from contactbook.web.dialects.chatwoot.bodies import ContactBody, CustomAttributeKeys, FilterBody
 from contactbook.web.dialects.chatwoot.contact_input import contact_input
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
@@ -47,6 +47,7 @@ from contactbook.web.dialects.chatwoot.params import (
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.routes import DialectRoute
 

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from contactbook.services import fields
 from contactbook.web.dialects.chatwoot.answers import DefinitionOut
-from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx, Rt
+from contactbook.web.dialects.chatwoot.auth import AdminCtx, Ctx
 from contactbook.web.dialects.chatwoot.bodies import DefinitionBody
 from contactbook.web.dialects.chatwoot.definitions import (
     definition_changes,
@@ -19,6 +19,7 @@ from contactbook.web.dialects.chatwoot.definitions import (
 from contactbook.web.dialects.chatwoot.openapi import MODEL
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import empty
 from contactbook.web.routes import DialectRoute

@@ -4,28 +4,42 @@ invalid records, devise's `{"errors": [..]}` for a missing token, and 401 where 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    AccountNotFound,
     Busy,
+    ContactNotFound,
     DomainError,
     DuplicateContact,
     DuplicateField,
+    DuplicateInbox,
+    DuplicateList,
+    FieldNotFound,
     Forbidden,
+    InboxNotFound,
     InvalidInput,
+    JobFileMismatch,
+    JobNotFound,
+    ListNotFound,
     NotFound,
+    PreconditionFailed,
     Problem,
     ProblemCode,
     RateLimited,
+    StopEntryNotFound,
+    TagNotFound,
     Unauthenticated,
 )
-from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.answers import Answers
+from contactbook.web.kit.error_table import entry_for
 
 Resource = Literal["contact", "definition", "filter"]
 
@@ -123,25 +137,61 @@ def invalid_record(problems: list[Problem], resource: Resource = "contact") -> R
 
 def render(exc: DomainError, resource: Resource = "contact") -> Response:
     """The status and Chatwoot body for a domain error."""
-    if isinstance(exc, NotFound):
-        return RailsJson({"error": NOT_FOUND}, 404)
-    if isinstance(exc, Unauthenticated):
-        return RailsJson({"error": UNKNOWN_ACCESS}, 401)
-    if isinstance(exc, Forbidden):
-        return RailsJson({"error": NOT_ALLOWED}, 401)
-    if isinstance(exc, RateLimited):
-        headers = {"Retry-After": str(exc.retry_after)}
-        return RailsJson({"error": "Too many requests"}, 429, headers=headers)
-    if isinstance(exc, Busy):
-        headers = {"Retry-After": str(exc.retry_after)}
-        return RailsJson({"status": 503, "error": exc.message}, 503, headers=headers)
-    if isinstance(exc, InvalidInput):
-        return _invalid(exc, resource)
-    if isinstance(exc, DuplicateContact):
-        return invalid_record([Problem(field, _TAKEN, exc.message) for field in exc.fields])
-    if isinstance(exc, DuplicateField):
-        return invalid_record([Problem("key", _TAKEN, exc.message)], "definition")
+    answer: Callable[[Any, Resource], Response] = entry_for(ANSWERS_BY_ERROR, exc)
+    return answer(exc, resource)
+
+
+def _fixed(body: dict[str, Any], status: int) -> Callable[[DomainError, Resource], Response]:
+    return lambda _exc, _resource: RailsJson(body, status)
+
+
+def _retry_later(body: dict[str, Any], status: int) -> Callable[[Any, Resource], Response]:
+    """`body` (its "error" the error's own message when None), with the pause to wait."""
+
+    def answer(exc: RateLimited | Busy, _: Resource) -> Response:
+        filled = {**body, "error": body["error"] or exc.message}
+        return RailsJson(filled, status, headers={"Retry-After": str(exc.retry_after)})
+
+    return answer
+
+
+def _taken(exc: DuplicateContact, _: Resource) -> Response:
+    return invalid_record([Problem(field, _TAKEN, exc.message) for field in exc.fields])
+
+
+def _key_taken(exc: DuplicateField, _: Resource) -> Response:
+    return invalid_record([Problem("key", _TAKEN, exc.message)], "definition")
+
+
+def _unsaved(exc: DomainError, _: Resource) -> Response:
+    """A record Rails refused to save for a reason that names no attribute."""
     return RailsJson({"message": exc.message, "attributes": []}, 422)
+
+
+_MISSING = (
+    NotFound,
+    AccountNotFound,
+    ContactNotFound,
+    ListNotFound,
+    FieldNotFound,
+    TagNotFound,
+    StopEntryNotFound,
+    InboxNotFound,
+    JobNotFound,
+)
+
+# The answer to every error class (given the resource the request is about).
+ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] = {
+    **dict.fromkeys(_MISSING, _fixed({"error": NOT_FOUND}, 404)),
+    Unauthenticated: _fixed({"error": UNKNOWN_ACCESS}, 401),
+    Forbidden: _fixed({"error": NOT_ALLOWED}, 401),
+    RateLimited: _retry_later({"error": "Too many requests"}, 429),
+    Busy: _retry_later({"status": 503, "error": None}, 503),
+    InvalidInput: lambda exc, resource: _invalid(exc, resource),
+    DuplicateContact: _taken,
+    DuplicateField: _key_taken,
+    **dict.fromkeys((DuplicateList, DuplicateInbox, PreconditionFailed, JobFileMismatch), _unsaved),
+}
 
 
 def _invalid(exc: InvalidInput, resource: Resource) -> Response:
@@ -169,38 +219,33 @@ def _resource(request: Request) -> Resource:
     return "contact"
 
 
-def install(app: FastAPI) -> None:
-    """Answer every failure of `app` in Chatwoot's bodies."""
+def _on_domain(request: Request, exc: DomainError) -> Response:
+    return render(exc, _resource(request))
 
-    async def on_domain(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, DomainError)
-        return render(exc, _resource(request))
 
-    async def on_reply(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ChatwootReply)
-        return RailsJson(exc.body, exc.status)
+async def on_reply(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ChatwootReply)
+    return RailsJson(exc.body, exc.status)
 
-    async def on_validation(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        if any(error.get("type") == "json_invalid" for error in exc.errors()):
-            return RailsJson(BAD_REQUEST.body, 400)
+
+def _on_validation(_: Request, exc: RequestValidationError) -> Response:
+    if any(error.get("type") == "json_invalid" for error in exc.errors()):
+        return RailsJson(BAD_REQUEST.body, 400)
+    return RailsJson({"error": NOT_FOUND}, 404)
+
+
+def _on_http(_: Request, exc: HTTPException) -> Response:
+    # Rails answers an unknown route or verb as a missing resource.
+    if exc.status_code in (404, 405):
         return RailsJson({"error": NOT_FOUND}, 404)
+    if exc.status_code == 413:
+        # Rack's wording of the status, as Rails renders it.
+        return RailsJson({"status": 413, "error": "Payload Too Large"}, 413)
+    return RailsJson({"status": exc.status_code, "error": str(exc.detail)}, exc.status_code)
 
-    async def on_http(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        # Rails answers an unknown route or verb as a missing resource.
-        if exc.status_code in (404, 405):
-            return RailsJson({"error": NOT_FOUND}, 404)
-        if exc.status_code == 413:
-            # Rack's wording of the status, as Rails renders it.
-            return RailsJson({"status": 413, "error": "Payload Too Large"}, 413)
-        return RailsJson({"status": exc.status_code, "error": str(exc.detail)}, exc.status_code)
 
-    def on_crash() -> Response:
-        return RailsJson({"status": 500, "error": "Internal Server Error"}, 500)
+def _on_crash() -> Response:
+    return RailsJson({"status": 500, "error": "Internal Server Error"}, 500)
 
-    app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(ChatwootReply, on_reply)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(HTTPException, on_http)
-    app.add_middleware(AnswerCrashes, answer=on_crash)
+
+ANSWERS = Answers(domain=_on_domain, validation=_on_validation, http=_on_http, crash=_on_crash)

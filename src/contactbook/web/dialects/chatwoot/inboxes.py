@@ -7,12 +7,13 @@ from starlette.responses import Response
 
 from contactbook.services import contact_inboxes
 from contactbook.web.dialects.chatwoot.answers import ContactableInboxes, ContactInboxOut
-from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.auth import Ctx
 from contactbook.web.dialects.chatwoot.bodies import ContactInboxBody
 from contactbook.web.dialects.chatwoot.contact_input import rails_bool
 from contactbook.web.dialects.chatwoot.mapping import identity_json, inbox_slim
 from contactbook.web.dialects.chatwoot.params import Params, maybe_id, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 

@@ -8,11 +8,12 @@ from starlette.responses import Response
 from contactbook.domain.tags import TagInput
 from contactbook.services import contacts, tags
 from contactbook.web.dialects.chatwoot.answers import LabelsOut
-from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.auth import Ctx
 from contactbook.web.dialects.chatwoot.bodies import LabelsBody
 from contactbook.web.dialects.chatwoot.contact_input import label_names
 from contactbook.web.dialects.chatwoot.params import Params, path_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 

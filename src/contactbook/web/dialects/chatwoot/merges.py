@@ -7,11 +7,12 @@ from starlette.responses import Response
 
 from contactbook.services import merges
 from contactbook.web.dialects.chatwoot.answers import ContactOut
-from contactbook.web.dialects.chatwoot.auth import Ctx, Rt
+from contactbook.web.dialects.chatwoot.auth import Ctx
 from contactbook.web.dialects.chatwoot.bodies import MergeBody
 from contactbook.web.dialects.chatwoot.mapping import contact_json
 from contactbook.web.dialects.chatwoot.params import Params, param_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
 

@@ -12,9 +12,10 @@ from starlette.responses import Response
 
 from contactbook.domain.imports import ImportFormat, ImportOptions
 from contactbook.services import job_files, jobs
-from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
+from contactbook.web.dialects.chatwoot.auth import AdminCtx
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.routes import DialectRoute
 from contactbook.web.uploads import UploadTooLarge, store, upload_chunks

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Security
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contactbook import __version__
 from contactbook.web.dialects.helpcrunch import customer_tags, customers, errors, events
 from contactbook.web.dialects.helpcrunch.openapi import API_KEY, ERRORS
+from contactbook.web.kit.sub_app import vendor_app
 from contactbook.web.ratelimit import rate_limiter
-from contactbook.web.runtime import Runtime, telemetry_config
+from contactbook.web.runtime import Runtime
 
 PREFIX = "/v1"
 
@@ -18,20 +18,17 @@ def create_app(runtime: Runtime) -> FastAPI:
     """HelpCrunch's paths with its error envelope; its document is `/openapi/helpcrunch.json`."""
     # Build the limiter now, so a malformed `rate_limit` setting stops the start-up.
     rate_limiter(runtime)
-    app = FastAPI(
+    app = vendor_app(
+        runtime,
         title="Contactbook: HelpCrunch REST API v1",
-        version=__version__,
         description="HelpCrunch's customers and events, over the Contactbook store.",
-        servers=[{"url": PREFIX}],
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        telemetry=telemetry_config(runtime.settings),
+        prefix=PREFIX,
+        answers=errors.ANSWERS,
+        security=API_KEY,
+        # The literal /customers/search and /customers/batch come before /customers/{id}.
+        routers=[module.router for module in (customers, customer_tags, events)],
+        responses=ERRORS,
     )
-    errors.install(app)
-    # The literal /customers/search and /customers/batch come before /customers/{id}.
-    for module in (customers, customer_tags, events):
-        app.include_router(module.router, dependencies=[Security(API_KEY)], responses=ERRORS)
     app.add_middleware(BodiesAreJson)
     return app
 

@@ -10,7 +10,6 @@ from contactbook.domain.context import RequestContext
 from contactbook.web.credentials import credentials
 from contactbook.web.deps import bearer_token, context_for_api_key, runtime_of
 from contactbook.web.ratelimit import enforce_rate_limit
-from contactbook.web.runtime import Runtime
 
 # Counters of this API are its own: a key's HelpCrunch traffic does not spend another API's.
 RATE_LIMIT_NAMESPACE = "helpcrunch"
@@ -29,9 +28,4 @@ async def caller(request: Request) -> RequestContext:
     return ctx
 
 
-async def runtime(request: Request) -> Runtime:
-    return runtime_of(request)
-
-
 Ctx = Annotated[RequestContext, Depends(caller)]
-Rt = Annotated[Runtime, Depends(runtime)]

@@ -8,9 +8,10 @@ from starlette.responses import Response
 from contactbook.domain.tags import TagInput
 from contactbook.services import tags
 from contactbook.web.dialects.helpcrunch.answers import CustomerOut
-from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
+from contactbook.web.dialects.helpcrunch.auth import Ctx
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, customer_out, path_id
 from contactbook.web.dialects.helpcrunch.schemas import TagsIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 

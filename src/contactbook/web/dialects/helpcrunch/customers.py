@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from contactbook.services import batch_updates, contacts
 from contactbook.web.dialects.helpcrunch.answers import CustomerOut, CustomerPageOut
-from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
+from contactbook.web.dialects.helpcrunch.auth import Ctx
 from contactbook.web.dialects.helpcrunch.errors import custom_data_paths
 from contactbook.web.dialects.helpcrunch.mapping import (
     INCLUDE,
@@ -28,6 +28,7 @@ from contactbook.web.dialects.helpcrunch.search import (
     search_filter,
     search_paging,
 )
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 

@@ -8,29 +8,42 @@ invalid field, its `code` the field path in HelpCrunch's names (`customer`, `fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    AccountNotFound,
     Busy,
     ContactNotFound,
     DomainError,
     DuplicateContact,
+    DuplicateField,
+    DuplicateInbox,
+    DuplicateList,
+    FieldNotFound,
     Forbidden,
+    InboxNotFound,
     InvalidInput,
+    JobFileMismatch,
+    JobNotFound,
+    ListNotFound,
     NotFound,
+    PreconditionFailed,
     Problem,
     ProblemCode,
     RateLimited,
+    StopEntryNotFound,
+    TagNotFound,
     Unauthenticated,
 )
-from contactbook.web.crashes import AnswerCrashes
+from contactbook.web.kit.answers import Answers
+from contactbook.web.kit.error_table import entry_for
 from contactbook.web.responses import Json
 
 INVALID_REQUEST = {"code": "invalid_request", "message": "Invalid request"}
@@ -168,33 +181,59 @@ def _placed(problem: Problem, indexes: Mapping[int | None, Mapping[str, int]]) -
 
 def domain_error_response(exc: DomainError) -> Response:
     """Any domain error as HelpCrunch would answer it."""
-    if isinstance(exc, InvalidInput):
-        seen: dict[str, str] = {}
-        for problem in exc.problems:
-            seen.setdefault(wire_path(problem.field), problem.message)
-        return envelope(400, [item(code, message) for code, message in seen.items()])
-    if isinstance(exc, DuplicateContact):
-        return envelope(400, [_duplicate(field) for field in exc.fields])
-    if isinstance(exc, ContactNotFound):
-        return not_found()
-    if isinstance(exc, NotFound):
-        return not_found(exc.message.rstrip("."))
-    if isinstance(exc, Unauthenticated):
-        return envelope(401, [item("unauthorized", "Unauthorized")])
-    if isinstance(exc, Forbidden):
-        return envelope(403, [item("forbidden", exc.message)])
-    if isinstance(exc, RateLimited):
-        return envelope(
-            429,
-            [item("too_many_requests", "Too many requests")],
-            {"Retry-After": str(exc.retry_after)},
-        )
-    if isinstance(exc, Busy):
-        return envelope(
-            503, [item("service_unavailable", exc.message)], {"Retry-After": str(exc.retry_after)}
-        )
-    # Other conflicts (a duplicate list or field) and anything else the caller caused.
+    answer: Callable[[Any], Response] = entry_for(ANSWERS_BY_ERROR, exc)
+    return answer(exc)
+
+
+def _invalid(exc: InvalidInput) -> Response:
+    seen: dict[str, str] = {}
+    for problem in exc.problems:
+        seen.setdefault(wire_path(problem.field), problem.message)
+    return envelope(400, [item(code, message) for code, message in seen.items()])
+
+
+def _retry_later(status: int, code: str, message: str | None = None) -> Callable[[Any], Response]:
+    """One item (its message the error's own when None), with the pause to wait."""
+
+    def answer(exc: RateLimited | Busy) -> Response:
+        found = [item(code, message or exc.message)]
+        return envelope(status, found, {"Retry-After": str(exc.retry_after)})
+
+    return answer
+
+
+def _caller_caused(exc: DomainError) -> Response:
+    """Any other refusal (a duplicate list or field, a stale version): its code and message."""
     return envelope(400, [item(exc.code, exc.message)])
+
+
+# The answer to every error class.
+ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
+    InvalidInput: _invalid,
+    DuplicateContact: lambda exc: envelope(400, [_duplicate(field) for field in exc.fields]),
+    ContactNotFound: lambda _: not_found(),
+    **dict.fromkeys(
+        (
+            NotFound,
+            AccountNotFound,
+            ListNotFound,
+            FieldNotFound,
+            TagNotFound,
+            StopEntryNotFound,
+            InboxNotFound,
+            JobNotFound,
+        ),
+        lambda exc: not_found(exc.message.rstrip(".")),
+    ),
+    Unauthenticated: lambda _: envelope(401, [item("unauthorized", "Unauthorized")]),
+    Forbidden: lambda exc: envelope(403, [item("forbidden", exc.message)]),
+    RateLimited: _retry_later(429, "too_many_requests", "Too many requests"),
+    Busy: _retry_later(503, "service_unavailable"),
+    **dict.fromkeys(
+        (DuplicateList, DuplicateField, DuplicateInbox, PreconditionFailed, JobFileMismatch),
+        _caller_caused,
+    ),
+}
 
 
 def _duplicate(field: str) -> dict[str, str]:
@@ -219,31 +258,17 @@ def validation_response(exc: RequestValidationError) -> Response:
     return envelope(400, items or [item("body", "This value is not valid.")])
 
 
-def install(app: FastAPI) -> None:
-    """Answer every error of `app` in HelpCrunch's envelope."""
+def _on_http(_: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        return not_found("Not found")
+    code = {405: "method_not_allowed", 413: "content_too_large"}.get(exc.status_code, "http_error")
+    message = "Method not allowed" if exc.status_code == 405 else str(exc.detail)
+    return envelope(exc.status_code, [item(code, message)], exc.headers)
 
-    async def on_domain(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, DomainError)
-        return domain_error_response(exc)
 
-    async def on_validation(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        return validation_response(exc)
-
-    async def on_http(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 404:
-            return not_found("Not found")
-        code = {405: "method_not_allowed", 413: "content_too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        message = "Method not allowed" if exc.status_code == 405 else str(exc.detail)
-        return envelope(exc.status_code, [item(code, message)], exc.headers)
-
-    def on_crash() -> Response:
-        return envelope(500, [item("internal_error", "Internal server error")])
-
-    app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(HTTPException, on_http)
-    app.add_middleware(AnswerCrashes, answer=on_crash)
+ANSWERS = Answers(
+    domain=lambda _, exc: domain_error_response(exc),
+    validation=lambda _, exc: validation_response(exc),
+    http=_on_http,
+    crash=lambda: envelope(500, [item("internal_error", "Internal server error")]),
+)

@@ -7,9 +7,10 @@ from starlette.responses import Response
 
 from contactbook.services import events
 from contactbook.web.dialects.helpcrunch.answers import EventOut
-from contactbook.web.dialects.helpcrunch.auth import Ctx, Rt
+from contactbook.web.dialects.helpcrunch.auth import Ctx
 from contactbook.web.dialects.helpcrunch.mapping import body_id, event_out
 from contactbook.web.dialects.helpcrunch.schemas import EventIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
 

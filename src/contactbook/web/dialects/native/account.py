@@ -9,7 +9,7 @@ from contactbook.domain.context import Scope
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import ChannelType
 from contactbook.services import accounts, inboxes
-from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import inbox_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import (
@@ -21,6 +21,7 @@ from contactbook.web.dialects.native.schemas import (
     KeyIn,
     KeyItemsOut,
 )
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 

@@ -4,32 +4,59 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    AccountNotFound,
     Busy,
-    Conflict,
+    ContactNotFound,
     DomainError,
+    DuplicateContact,
+    DuplicateField,
+    DuplicateInbox,
+    DuplicateList,
+    FieldNotFound,
     Forbidden,
+    InboxNotFound,
     InvalidInput,
+    JobFileMismatch,
+    JobNotFound,
+    ListNotFound,
     NotFound,
     PreconditionFailed,
     RateLimited,
+    StopEntryNotFound,
+    TagNotFound,
     Unauthenticated,
 )
-from contactbook.web.crashes import AnswerCrashes
+from contactbook.web.kit.answers import Answers
+from contactbook.web.kit.error_table import entry_for
 from contactbook.web.responses import Json
 from contactbook.web.validation import problems_from_validation
 
-# MRO lookup: the most specific class wins (as in Starlette's exception handling).
+# The status of every error class; the body is the same problem document for all.
 STATUS: dict[type[DomainError], int] = {
-    DomainError: 400,
     InvalidInput: 422,
-    NotFound: 404,
-    Conflict: 409,
+    **dict.fromkeys(
+        (
+            NotFound,
+            AccountNotFound,
+            ContactNotFound,
+            ListNotFound,
+            FieldNotFound,
+            TagNotFound,
+            StopEntryNotFound,
+            InboxNotFound,
+            JobNotFound,
+        ),
+        404,
+    ),
+    **dict.fromkeys(
+        (DuplicateContact, DuplicateList, DuplicateField, DuplicateInbox, JobFileMismatch), 409
+    ),
     PreconditionFailed: 412,
     Unauthenticated: 401,
     Forbidden: 403,
@@ -54,13 +81,6 @@ TITLES = {
 }
 
 
-def status_for(exc: DomainError) -> int:
-    for cls in type(exc).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 400
-
-
 def problem(
     status: int,
     code: str,
@@ -83,7 +103,7 @@ def problem(
 
 
 def domain_problem(exc: DomainError) -> Response:
-    status = status_for(exc)
+    status = entry_for(STATUS, exc)
     headers: dict[str, str] = {}
     extra: dict[str, Any] = {}
     errors = None
@@ -103,31 +123,26 @@ def domain_problem(exc: DomainError) -> Response:
     return problem(status, exc.code, exc.message, errors, headers or None, **extra)
 
 
-def install(app: FastAPI) -> None:
-    """Register the problem+json handlers on `app`."""
+def _on_domain(_: Request, exc: DomainError) -> Response:
+    return domain_problem(exc)
 
-    async def on_domain(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, DomainError)
-        return domain_problem(exc)
 
-    async def on_validation(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        status, errors = problems_from_validation(exc)
-        detail = "The request body is not valid JSON." if status == 400 else errors[0]["message"]
-        code = "malformed_json" if status == 400 else "invalid_input"
-        return problem(status, code, detail, errors)
+def _on_validation(_: Request, exc: RequestValidationError) -> Response:
+    status, errors = problems_from_validation(exc)
+    detail = "The request body is not valid JSON." if status == 400 else errors[0]["message"]
+    code = "malformed_json" if status == 400 else "invalid_input"
+    return problem(status, code, detail, errors)
 
-    async def on_http(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        code = {404: "not_found", 405: "method_not_allowed", 413: "content_too_large"}.get(
-            exc.status_code, "http_error"
-        )
-        return problem(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
-    def on_crash() -> Response:
-        return problem(500, "internal_error", "Something went wrong on our side.")
+def _on_http(_: Request, exc: HTTPException) -> Response:
+    code = {404: "not_found", 405: "method_not_allowed", 413: "content_too_large"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem(exc.status_code, code, str(exc.detail), headers=dict(exc.headers or {}))
 
-    app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(HTTPException, on_http)
-    app.add_middleware(AnswerCrashes, answer=on_crash)
+
+def _on_crash() -> Response:
+    return problem(500, "internal_error", "Something went wrong on our side.")
+
+
+ANSWERS = Answers(domain=_on_domain, validation=_on_validation, http=_on_http, crash=_on_crash)

@@ -7,10 +7,11 @@ from starlette.responses import Response
 
 from contactbook.domain.fields import FieldChanges, FieldInput
 from contactbook.services import fields
-from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import field_out
 from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import FieldIn, FieldItemsOut, FieldOut, FieldPatch
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 

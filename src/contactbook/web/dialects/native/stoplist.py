@@ -9,10 +9,11 @@ from starlette.responses import Response
 
 from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
-from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import stop_out
 from contactbook.web.dialects.native.params import Offset, PathId, QueryId
 from contactbook.web.dialects.native.schemas import ReleasedOut, StopIn, StopItemsOut, StopPageOut
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 

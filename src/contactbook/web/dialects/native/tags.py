@@ -6,9 +6,10 @@ from fastapi import APIRouter
 from starlette.responses import Response
 
 from contactbook.services import tags
-from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import tag_out
 from contactbook.web.dialects.native.schemas import TagItemsOut, TagOut, TagPatch
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute
 

@@ -17,13 +17,14 @@ from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.domain.text import check_text
 from contactbook.services import job_files, jobs
 from contactbook.services.exports import export_contacts
-from contactbook.web.dialects.native.auth import Ctx, Rt
+from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
 from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute

@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Security
+from fastapi import FastAPI
 
-from contactbook import __version__
 from contactbook.web.dialects.notificore import contacts, errors, fields, groups, login, stoplist
 from contactbook.web.dialects.notificore.openapi import ERRORS, TOKEN
-from contactbook.web.runtime import Runtime, telemetry_config
+from contactbook.web.kit.sub_app import vendor_app
+from contactbook.web.runtime import Runtime
 
 PREFIX = "/api"
 
 
 def create_app(runtime: Runtime) -> FastAPI:
     """Every Notificore route, relative to the mount point."""
-    app = FastAPI(
+    return vendor_app(
+        runtime,
         title="Contactbook: Notificore contacts API",
-        version=__version__,
         description="Notificore's contacts, contact fields, groups and stop list, over the "
         "Contactbook store. Log in with `POST /api/auth/login` and authorize with its token.",
-        servers=[{"url": PREFIX}],
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
-        telemetry=telemetry_config(runtime.settings),
+        prefix=PREFIX,
+        answers=errors.ANSWERS,
+        security=TOKEN,
+        # Literal paths (`/contacts/fields`, `/contacts/search`, `/groups/attach`…) are declared
+        # before the `{id}` routes they would otherwise fall into.
+        public=[login.router],
+        routers=[module.router for module in (fields, contacts, groups, stoplist)],
+        responses=ERRORS,
     )
-    app.state.runtime = runtime
-    errors.install(app)
-    # Literal paths (`/contacts/fields`, `/contacts/search`, `/groups/attach`…) are declared
-    # before the `{id}` routes they would otherwise fall into.
-    app.include_router(login.router, responses=ERRORS)
-    for module in (fields, contacts, groups, stoplist):
-        app.include_router(module.router, dependencies=[Security(TOKEN)], responses=ERRORS)
-    return app

@@ -60,9 +60,4 @@ async def caller(request: Request) -> RequestContext:
     return await rt.auth_cache.get_or_load(f"notificore:{claims.account_id}:{claims.key_id}", load)
 
 
-async def runtime(request: Request) -> Runtime:
-    return runtime_of(request)
-
-
 Ctx = Annotated[RequestContext, Depends(caller)]
-Rt = Annotated[Runtime, Depends(runtime)]

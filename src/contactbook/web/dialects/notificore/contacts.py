@@ -8,7 +8,7 @@ from starlette.responses import Response
 from contactbook.domain.errors import ContactNotFound, InvalidInput, ProblemCode
 from contactbook.services import contacts
 from contactbook.web.dialects.notificore.answers import ContactFound, ContactOne, ContactPage
-from contactbook.web.dialects.notificore.auth import Ctx, Rt
+from contactbook.web.dialects.notificore.auth import Ctx
 from contactbook.web.dialects.notificore.body import json_object, read_body
 from contactbook.web.dialects.notificore.errors import custom_paths
 from contactbook.web.dialects.notificore.mapping import contact_in, contact_out
@@ -31,6 +31,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import BulkDeleteIn, ContactIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

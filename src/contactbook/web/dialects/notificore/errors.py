@@ -9,36 +9,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contactbook.domain.errors import (
+    AccountNotFound,
     Busy,
-    Conflict,
     ContactNotFound,
     DomainError,
     DuplicateContact,
     DuplicateField,
+    DuplicateInbox,
     DuplicateList,
     FieldNotFound,
     Forbidden,
+    InboxNotFound,
     InvalidInput,
+    JobFileMismatch,
+    JobNotFound,
     ListNotFound,
     NotFound,
+    PreconditionFailed,
     Problem,
     ProblemCode,
     RateLimited,
     StopEntryNotFound,
+    TagNotFound,
     Unauthenticated,
 )
-from contactbook.web.crashes import AnswerCrashes
 from contactbook.web.dialects.notificore.body import message_for
+from contactbook.web.kit.answers import Answers
+from contactbook.web.kit.error_table import entry_for
 from contactbook.web.responses import Json
 
 INVALID_DATA = "The given data was invalid."
@@ -47,23 +55,6 @@ GROUP_NOT_FOUND = "Contact group is not found"
 GROUP_EXISTS = "Contact group is already exists"
 PHONE_EXISTS = "Phone number is already exist in contact book"
 PHONE_FORMAT = "Invalid phone number format"
-
-# Status and the vendor's documented message (None: the error's own) by domain error; the most
-# specific class wins.
-BUSINESS: dict[type[DomainError], tuple[int, str | None]] = {
-    ContactNotFound: (422, INVALID_CONTACT),
-    ListNotFound: (422, GROUP_NOT_FOUND),
-    FieldNotFound: (422, "Contact field is not found"),
-    StopEntryNotFound: (422, "Stop list item is not found"),
-    NotFound: (404, "Not Found"),
-    DuplicateList: (422, GROUP_EXISTS),
-    DuplicateField: (422, "Contact field is already exists"),
-    Conflict: (409, None),
-    Forbidden: (403, None),
-    RateLimited: (429, "Too many requests"),
-    Busy: (503, None),
-    DomainError: (400, None),
-}
 
 # Problems that the vendor reports as a business error rather than as a form error; when every
 # problem is one of these, the first kind in this order names the failure.
@@ -114,20 +105,57 @@ def _is_business(problem: Problem) -> bool:
 
 def domain_error(exc: DomainError) -> Response:
     """The response for any domain error."""
-    if isinstance(exc, Unauthenticated):
-        return unauthorized(exc.message)
-    if isinstance(exc, InvalidInput):
-        return invalid_input(exc)
-    if isinstance(exc, DuplicateContact):
-        if "phone" in exc.fields:
-            return business(PHONE_EXISTS)
-        return business("Contact is already exist in contact book")
-    status, message = next(BUSINESS[cls] for cls in type(exc).__mro__ if cls in BUSINESS)
-    message = message or exc.message
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Busy) else None
-    if status == 404:
-        return Json({"message": message}, 404)
-    return business(message, status, headers)
+    answer: Callable[[Any], Response] = entry_for(ANSWERS_BY_ERROR, exc)
+    return answer(exc)
+
+
+def _duplicate_contact(exc: DuplicateContact) -> Response:
+    if "phone" in exc.fields:
+        return business(PHONE_EXISTS)
+    return business("Contact is already exist in contact book")
+
+
+def _documented(message: str, status: int = 422) -> Callable[[DomainError], Response]:
+    """The vendor's documented `message` for an error, whatever the error's own says."""
+    return lambda _: business(message, status)
+
+
+def _own(status: int) -> Callable[[DomainError], Response]:
+    """A business error with the error's own message."""
+    return lambda exc: business(exc.message, status)
+
+
+def _retry_later(status: int, message: str | None = None) -> Callable[[Any], Response]:
+    """A business error that tells when to try again (the error's own message if None)."""
+    return lambda exc: business(
+        message or exc.message, status, {"Retry-After": str(exc.retry_after)}
+    )
+
+
+def _not_found(_: DomainError) -> Response:
+    return Json({"message": "Not Found"}, 404)
+
+
+# The answer to every error class; a missing record the vendor documents is a 422 with its
+# text, any other missing thing is the 404 of an unknown path.
+ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
+    InvalidInput: invalid_input,
+    Unauthenticated: lambda exc: unauthorized(exc.message),
+    Forbidden: _own(403),
+    RateLimited: _retry_later(429, "Too many requests"),
+    Busy: _retry_later(503),
+    ContactNotFound: _documented(INVALID_CONTACT),
+    ListNotFound: _documented(GROUP_NOT_FOUND),
+    FieldNotFound: _documented("Contact field is not found"),
+    StopEntryNotFound: _documented("Stop list item is not found"),
+    **dict.fromkeys(
+        (NotFound, AccountNotFound, TagNotFound, InboxNotFound, JobNotFound), _not_found
+    ),
+    DuplicateContact: _duplicate_contact,
+    DuplicateList: _documented(GROUP_EXISTS),
+    DuplicateField: _documented("Contact field is already exists"),
+    **dict.fromkeys((DuplicateInbox, PreconditionFailed, JobFileMismatch), _own(409)),
+}
 
 
 @contextmanager
@@ -150,35 +178,30 @@ def custom_paths(paths: Mapping[str, str], *, query: bool = False) -> Iterator[N
         raise InvalidInput(problems, exc.message) from exc
 
 
-def install(app: FastAPI) -> None:
-    """Register the envelopes on the dialect's app."""
+def _on_domain(_: Request, exc: DomainError) -> Response:
+    return domain_error(exc)
 
-    async def on_domain(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, DomainError)
-        return domain_error(exc)
 
-    async def on_validation(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, RequestValidationError)
-        errors: dict[str, list[str]] = {}
-        for error in exc.errors():
-            loc = [str(part) for part in error.get("loc", ())[1:]]
-            key = wire_path(".".join(loc) or "body")
-            message = message_for(str(error.get("type")), error.get("ctx") or {}, error["msg"])
-            errors.setdefault(key, []).append(message)
-        return Json({"message": INVALID_DATA, "errors": errors}, 422)
+def _on_validation(_: Request, exc: RequestValidationError) -> Response:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())[1:]]
+        key = wire_path(".".join(loc) or "body")
+        message = message_for(str(error.get("type")), error.get("ctx") or {}, error["msg"])
+        errors.setdefault(key, []).append(message)
+    return Json({"message": INVALID_DATA, "errors": errors}, 422)
 
-    async def on_http(_: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code == 404:
-            return Json({"message": "Not Found"}, 404)
-        if exc.status_code == 405:
-            return Json({"message": "Method Not Allowed"}, 405, headers=dict(exc.headers or {}))
-        return business(str(exc.detail), exc.status_code)
 
-    def on_crash() -> Response:
-        return Json({"message": "Server Error"}, 500)
+def _on_http(_: Request, exc: HTTPException) -> Response:
+    if exc.status_code == 404:
+        return Json({"message": "Not Found"}, 404)
+    if exc.status_code == 405:
+        return Json({"message": "Method Not Allowed"}, 405, headers=dict(exc.headers or {}))
+    return business(str(exc.detail), exc.status_code)
 
-    app.add_exception_handler(DomainError, on_domain)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(HTTPException, on_http)
-    app.add_middleware(AnswerCrashes, answer=on_crash)
+
+def _on_crash() -> Response:
+    return Json({"message": "Server Error"}, 500)
+
+
+ANSWERS = Answers(domain=_on_domain, validation=_on_validation, http=_on_http, crash=_on_crash)

@@ -10,11 +10,12 @@ from contactbook.domain.errors import FieldNotFound, InvalidInput, ProblemCode
 from contactbook.domain.fields import FieldChanges, FieldInput, FieldScope
 from contactbook.services import fields, named_fields
 from contactbook.web.dialects.notificore.answers import FieldList, FieldOne
-from contactbook.web.dialects.notificore.auth import Ctx, Rt
+from contactbook.web.dialects.notificore.auth import Ctx
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import TYPE_IN, field_out
 from contactbook.web.dialects.notificore.params import path_id
 from contactbook.web.dialects.notificore.schemas import FieldChangesIn, FieldIn, IdsIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

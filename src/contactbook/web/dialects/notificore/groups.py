@@ -9,7 +9,7 @@ from contactbook.domain.errors import ListNotFound
 from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
 from contactbook.web.dialects.notificore.answers import GroupFound, GroupOne, GroupPage, Nothing
-from contactbook.web.dialects.notificore.auth import Ctx, Rt
+from contactbook.web.dialects.notificore.auth import Ctx
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import group_out, group_search_out
 from contactbook.web.dialects.notificore.openapi import ORDER, PAGE, SEARCH
@@ -22,6 +22,7 @@ from contactbook.web.dialects.notificore.queries import (
     read_search,
 )
 from contactbook.web.dialects.notificore.schemas import GroupChangesIn, GroupIn, MembershipIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

@@ -7,10 +7,11 @@ from starlette.responses import Response
 
 from contactbook.services import accounts
 from contactbook.web.dialects.notificore.answers import TokenOut
-from contactbook.web.dialects.notificore.auth import Ctx, Rt, issue_token
+from contactbook.web.dialects.notificore.auth import Ctx, issue_token
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.openapi import TOKEN
 from contactbook.web.dialects.notificore.schemas import LoginIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute

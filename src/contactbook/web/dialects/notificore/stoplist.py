@@ -10,7 +10,7 @@ from starlette.responses import Response
 from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
 from contactbook.web.dialects.notificore.answers import Nothing, StopEntries, StopFound, StopPage
-from contactbook.web.dialects.notificore.auth import Ctx, Rt
+from contactbook.web.dialects.notificore.auth import Ctx
 from contactbook.web.dialects.notificore.body import read_body
 from contactbook.web.dialects.notificore.mapping import phones_in, stop_out
 from contactbook.web.dialects.notificore.openapi import CONTACT_GROUP, ORDER, PAGE, SEARCH, TYPES
@@ -24,6 +24,7 @@ from contactbook.web.dialects.notificore.queries import (
     stop_conditions,
 )
 from contactbook.web.dialects.notificore.schemas import StopAttachIn, StopDetachIn
+from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
