@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.domain.ids import INT64_MAX
 from contactbook.domain.text import check_text
 
 FieldRef = int | str
@@ -27,7 +28,7 @@ CustomInput = Mapping[str, object] | Mapping[int, object] | Mapping[FieldRef, ob
 """Custom values to write, named by key (most APIs) or by id (Notificore)."""
 
 # Stored numbers fit a signed 64-bit integer or a double; bigger integers are refused.
-INT_LIMIT = 2**63 - 1
+INT_LIMIT = INT64_MAX
 KEY_MAX_LENGTH = 100
 NAME_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 255

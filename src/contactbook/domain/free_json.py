@@ -10,11 +10,12 @@ from typing import Any
 import orjson
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
+from contactbook.domain.ids import INT64_MAX
 from contactbook.domain.text import check_text
 
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 16
-INT_LIMIT = 2**63 - 1
+INT_LIMIT = INT64_MAX
 
 
 def check_object(value: object, path: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from contactbook.services import accounts
 from contactbook.web.credentials import credentials
 from contactbook.web.deps import context_for_api_key, runtime_of
 from contactbook.web.dialects.chatwoot.errors import NEEDS_SIGN_IN, NOT_A_MEMBER, ChatwootReply
-from contactbook.web.dialects.chatwoot.params import path_id
+from contactbook.web.kit.ids import id_or_missing
 
 HEADER = "api-access-token"
 
@@ -39,7 +39,7 @@ async def caller(request: Request) -> RequestContext:
         raise ChatwootReply(401, {"errors": [NEEDS_SIGN_IN]})
     rt = runtime_of(request)
     ctx = await context_for_api_key(rt, token)
-    account_id = path_id(request.path_params["account_id"])
+    account_id = id_or_missing(request.path_params["account_id"])
     if account_id != ctx.account_id:
         async with rt.db.unit(write=False) as uow:
             exists = await accounts.account_exists(uow, account_id)

@@ -43,10 +43,10 @@ from contactbook.web.dialects.chatwoot.params import (
     maybe_id,
     offset_of,
     page_of,
-    path_id,
     wants_inboxes,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.ids import id_or_missing
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.routes import DialectRoute
@@ -179,7 +179,7 @@ async def contacts_show(
 ) -> Response:
     async def render() -> Response:
         async with rt.db.unit(ctx, write=False) as uow:
-            contact = await contacts.get_contact(uow, ctx, path_id(contact_id), INBOXES)
+            contact = await contacts.get_contact(uow, ctx, id_or_missing(contact_id), INBOXES)
         return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
 
     return await rt.responses.respond(request, ctx, render, vary=(await request.body(),))
@@ -206,10 +206,10 @@ async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> 
     async with rt.db.unit(ctx) as uow:
         if problems is not None:
             # Chatwoot finds the contact before it validates: a missing one is a 404 first.
-            await contacts.get_contact(uow, ctx, path_id(contact_id), frozenset())
+            await contacts.get_contact(uow, ctx, id_or_missing(contact_id), frozenset())
             raise problems
         contact = await contacts.update_contact(
-            uow, ctx, path_id(contact_id), data, define_missing_fields=True, include=INBOXES
+            uow, ctx, id_or_missing(contact_id), data, define_missing_fields=True, include=INBOXES
         )
     return RailsJson(show_payload(contact, with_inboxes=wants_inboxes(params)))
 
@@ -218,7 +218,7 @@ async def contacts_update(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> 
 async def contacts_delete(contact_id: str, ctx: AdminCtx, rt: Rt) -> Response:
     """Administrators only; 200 with an empty body."""
     async with rt.db.unit(ctx) as uow:
-        await contacts.delete_contact(uow, ctx, path_id(contact_id))
+        await contacts.delete_contact(uow, ctx, id_or_missing(contact_id))
     return Response(status_code=200)
 
 
@@ -236,7 +236,7 @@ async def contacts_destroy_custom_attributes(
     data = ContactInput(custom={str(name): None for name in names})
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.update_contact(
-            uow, ctx, path_id(contact_id), data, include=INBOXES
+            uow, ctx, id_or_missing(contact_id), data, include=INBOXES
         )
     return RailsJson({"payload": contact_json(contact, with_inboxes=True)})
 
@@ -245,7 +245,7 @@ async def contacts_destroy_custom_attributes(
 async def contacts_delete_avatar(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx) as uow:
         contact = await contacts.update_contact(
-            uow, ctx, path_id(contact_id), ContactInput(avatar_url=None), include=frozenset()
+            uow, ctx, id_or_missing(contact_id), ContactInput(avatar_url=None), include=frozenset()
         )
     return RailsJson({"payload": contact_json(contact, with_inboxes=False)})
 
@@ -254,5 +254,5 @@ async def contacts_delete_avatar(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
 async def contacts_conversations(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     """Conversations are not kept here: a contact has none."""
     async with rt.db.unit(ctx, write=False) as uow:
-        await contacts.get_contact(uow, ctx, path_id(contact_id), frozenset())
+        await contacts.get_contact(uow, ctx, id_or_missing(contact_id), frozenset())
     return RailsJson({"payload": []})

@@ -17,8 +17,9 @@ from contactbook.web.dialects.chatwoot.definitions import (
     model_filter,
 )
 from contactbook.web.dialects.chatwoot.openapi import MODEL
-from contactbook.web.dialects.chatwoot.params import Params, path_id
+from contactbook.web.dialects.chatwoot.params import Params
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.ids import id_or_missing
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body, query_parameters
 from contactbook.web.responses import empty
@@ -42,7 +43,7 @@ async def definitions_list(ctx: Ctx, rt: Rt, params: Params) -> Response:
 @router.get(PATH + "/{definition_id}", response_model=DefinitionOut)
 async def definitions_show(definition_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        definition = await fields.get_field(uow, ctx, path_id(definition_id))
+        definition = await fields.get_field(uow, ctx, id_or_missing(definition_id))
     return RailsJson(definition_json(definition))
 
 
@@ -70,7 +71,7 @@ async def definitions_create(ctx: Ctx, rt: Rt, params: Params) -> Response:
 async def definitions_update(definition_id: str, ctx: Ctx, rt: Rt, params: Params) -> Response:
     params = definition_params(params)
     async with rt.db.unit(ctx) as uow:
-        current = await fields.get_field(uow, ctx, path_id(definition_id))
+        current = await fields.get_field(uow, ctx, id_or_missing(definition_id))
         changes = definition_changes(params, current)
         definition = await fields.update_field(uow, ctx, current.id, changes)
     return RailsJson(definition_json(definition))
@@ -81,5 +82,5 @@ async def definitions_delete(definition_id: str, ctx: AdminCtx, rt: Rt) -> Respo
     """Deletes the definition and every value stored under it; 204. Administrators only, as
     in Chatwoot (its 401 "not authorized" otherwise)."""
     async with rt.db.unit(ctx) as uow:
-        await fields.delete_field(uow, ctx, path_id(definition_id))
+        await fields.delete_field(uow, ctx, id_or_missing(definition_id))
     return empty()

@@ -16,6 +16,7 @@ from contactbook.domain.fields import (
 from contactbook.domain.ids import parse_int64
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.dialects.chatwoot.mapping import iso_millis
+from contactbook.web.kit.ids import within_int64
 
 # Chatwoot's enums, in the order of their integer values.
 DISPLAY_TYPES = (
@@ -200,4 +201,4 @@ def _integer(value: object) -> int | None:
         number = value
     elif isinstance(value, str):
         number = parse_int64(value)
-    return number if number is not None and abs(number) < 2**63 else None
+    return number if number is not None and within_int64(number) else None

@@ -12,30 +12,16 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from contactbook.domain import errors as domain
 from contactbook.domain.errors import (
-    AccountNotFound,
     Busy,
-    ContactNotFound,
     DomainError,
     DuplicateContact,
     DuplicateField,
-    DuplicateInbox,
-    DuplicateList,
-    FieldNotFound,
-    Forbidden,
-    InboxNotFound,
     InvalidInput,
-    JobFileMismatch,
-    JobNotFound,
-    ListNotFound,
-    NotFound,
-    PreconditionFailed,
     Problem,
     ProblemCode,
     RateLimited,
-    StopEntryNotFound,
-    TagNotFound,
-    Unauthenticated,
 )
 from contactbook.web.dialects.chatwoot.responses import RailsJson
 from contactbook.web.kit.answers import Answers
@@ -168,29 +154,30 @@ def _unsaved(exc: DomainError, _: Resource) -> Response:
     return RailsJson({"message": exc.message, "attributes": []}, 422)
 
 
-_MISSING = (
-    NotFound,
-    AccountNotFound,
-    ContactNotFound,
-    ListNotFound,
-    FieldNotFound,
-    TagNotFound,
-    StopEntryNotFound,
-    InboxNotFound,
-    JobNotFound,
-)
+_MISSING = _fixed({"error": NOT_FOUND}, 404)
 
 # The answer to every error class (given the resource the request is about).
 ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] = {
-    **dict.fromkeys(_MISSING, _fixed({"error": NOT_FOUND}, 404)),
-    Unauthenticated: _fixed({"error": UNKNOWN_ACCESS}, 401),
-    Forbidden: _fixed({"error": NOT_ALLOWED}, 401),
-    RateLimited: _retry_later({"error": "Too many requests"}, 429),
-    Busy: _retry_later({"status": 503, "error": None}, 503),
-    InvalidInput: lambda exc, resource: _invalid(exc, resource),
-    DuplicateContact: _taken,
-    DuplicateField: _key_taken,
-    **dict.fromkeys((DuplicateList, DuplicateInbox, PreconditionFailed, JobFileMismatch), _unsaved),
+    domain.NotFound: _MISSING,
+    domain.AccountNotFound: _MISSING,
+    domain.ContactNotFound: _MISSING,
+    domain.ListNotFound: _MISSING,
+    domain.FieldNotFound: _MISSING,
+    domain.TagNotFound: _MISSING,
+    domain.StopEntryNotFound: _MISSING,
+    domain.InboxNotFound: _MISSING,
+    domain.JobNotFound: _MISSING,
+    domain.Unauthenticated: _fixed({"error": UNKNOWN_ACCESS}, 401),
+    domain.Forbidden: _fixed({"error": NOT_ALLOWED}, 401),
+    domain.RateLimited: _retry_later({"error": "Too many requests"}, 429),
+    domain.Busy: _retry_later({"status": 503, "error": None}, 503),
+    domain.InvalidInput: lambda exc, resource: _invalid(exc, resource),
+    domain.DuplicateContact: _taken,
+    domain.DuplicateField: _key_taken,
+    domain.DuplicateList: _unsaved,
+    domain.DuplicateInbox: _unsaved,
+    domain.PreconditionFailed: _unsaved,
+    domain.JobFileMismatch: _unsaved,
 }
 
 

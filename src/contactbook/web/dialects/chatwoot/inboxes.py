@@ -11,8 +11,9 @@ from contactbook.web.dialects.chatwoot.auth import Ctx
 from contactbook.web.dialects.chatwoot.bodies import ContactInboxBody
 from contactbook.web.dialects.chatwoot.contact_input import rails_bool
 from contactbook.web.dialects.chatwoot.mapping import identity_json, inbox_slim
-from contactbook.web.dialects.chatwoot.params import Params, maybe_id, path_id
+from contactbook.web.dialects.chatwoot.params import Params, maybe_id
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.ids import id_or_missing
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
@@ -25,7 +26,7 @@ router = APIRouter(route_class=DialectRoute)
 )
 async def inboxes_contactable(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        found = await contact_inboxes.contactable_inboxes(uow, ctx, path_id(contact_id))
+        found = await contact_inboxes.contactable_inboxes(uow, ctx, id_or_missing(contact_id))
     return RailsJson(
         {"payload": [{"inbox": inbox_slim(i.inbox), "source_id": i.source_id} for i in found]}
     )
@@ -43,7 +44,7 @@ async def inboxes_attach_contact(contact_id: str, ctx: Ctx, rt: Rt, params: Para
         identity = await contact_inboxes.attach_contact_to_inbox(
             uow,
             ctx,
-            path_id(contact_id),
+            id_or_missing(contact_id),
             maybe_id(params.get("inbox_id")),
             None if source_id is None else str(source_id),
             rails_bool(params.get("hmac_verified")),

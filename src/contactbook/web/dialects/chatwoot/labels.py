@@ -11,8 +11,9 @@ from contactbook.web.dialects.chatwoot.answers import LabelsOut
 from contactbook.web.dialects.chatwoot.auth import Ctx
 from contactbook.web.dialects.chatwoot.bodies import LabelsBody
 from contactbook.web.dialects.chatwoot.contact_input import label_names
-from contactbook.web.dialects.chatwoot.params import Params, path_id
+from contactbook.web.dialects.chatwoot.params import Params
 from contactbook.web.dialects.chatwoot.responses import RailsJson
+from contactbook.web.kit.ids import id_or_missing
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import documented_body
 from contactbook.web.routes import DialectRoute
@@ -24,7 +25,7 @@ TAGS = frozenset({"tags"})
 @router.get("/{account_id}/contacts/{contact_id}/labels", response_model=LabelsOut)
 async def labels_list(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        contact = await contacts.get_contact(uow, ctx, path_id(contact_id), TAGS)
+        contact = await contacts.get_contact(uow, ctx, id_or_missing(contact_id), TAGS)
     return RailsJson({"payload": [tag.name for tag in contact.tags]})
 
 
@@ -37,5 +38,5 @@ async def labels_replace(contact_id: str, ctx: Ctx, rt: Rt, params: Params) -> R
     """Make the contact's labels exactly the ones given (none given clears them)."""
     wanted = [TagInput(name) for name in label_names(params.get("labels"))]
     async with rt.db.unit(ctx) as uow:
-        contact = await tags.set_contact_tags(uow, ctx, path_id(contact_id), wanted, TAGS)
+        contact = await tags.set_contact_tags(uow, ctx, id_or_missing(contact_id), wanted, TAGS)
     return RailsJson({"payload": [tag.name for tag in contact.tags]})

@@ -3,15 +3,11 @@ bodies."""
 
 from __future__ import annotations
 
-from fastapi.security import APIKeyHeader
-
+from contactbook.web.kit.schemes import key_header
 from contactbook.web.openapi import error_responses, query
 
-ACCESS_TOKEN = APIKeyHeader(
-    name="api_access_token",
-    scheme_name="AccessToken",
-    description="An API key, in the `api_access_token` header.",
-    auto_error=False,  # documents the scheme; `auth.caller` checks the token
+ACCESS_TOKEN = key_header(
+    "api_access_token", "AccessToken", "An API key, in the `api_access_token` header."
 )
 
 # `{"error"}`, devise's `{"errors": [..]}`, an invalid record's `{"message", "attributes"}`

@@ -1,4 +1,4 @@
-"""Reading requests the way Rails does: ids in paths, a JSON body merged over the query string,
+"""Reading requests the way Rails does: ids as parameters, a JSON body merged over the query string,
 forgiving page numbers."""
 
 from __future__ import annotations
@@ -7,28 +7,17 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-import orjson
 from fastapi import Depends
 from starlette.requests import Request
 
 from contactbook.domain.errors import NotFound
-from contactbook.domain.ids import parse_id
-from contactbook.web.dialects.chatwoot.errors import ChatwootReply
+from contactbook.web.dialects.chatwoot.errors import BAD_REQUEST, ChatwootReply
+from contactbook.web.kit.ids import id_or_missing
+from contactbook.web.kit.json_object import json_object
 
 MAX_PAGE = 2**31 - 1
 PAGE_SIZE = 15
 _LEADING_INT = re.compile(r"\s*([+-]?)([0-9]+)")
-
-
-def path_id(text: str) -> int:
-    """An id from a path; anything that cannot name a row is a missing row.
-
-    Raises: NotFound.
-    """
-    number = parse_id(text)
-    if number is None:
-        raise NotFound(text)
-    return number
 
 
 def param_id(value: object) -> int:
@@ -39,9 +28,9 @@ def param_id(value: object) -> int:
     if isinstance(value, bool):
         raise NotFound(value)
     if isinstance(value, int):
-        return path_id(str(value))
+        return id_or_missing(str(value))
     if isinstance(value, str):
-        return path_id(value.strip())
+        return id_or_missing(value.strip())
     raise NotFound(value)
 
 
@@ -60,14 +49,7 @@ async def json_body(request: Request) -> dict[str, Any]:
 
     Raises: ChatwootReply (400) when the body is not JSON.
     """
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ChatwootReply(400, {"status": 400, "error": "Bad Request"}) from exc
-    return data if isinstance(data, dict) else {}
+    return await json_object(request, malformed=lambda: ChatwootReply(400, BAD_REQUEST.body))
 
 
 def merged_params(request: Request, body: Mapping[str, Any]) -> dict[str, Any]:

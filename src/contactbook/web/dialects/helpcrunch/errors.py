@@ -17,30 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from contactbook.domain import errors as domain
 from contactbook.domain.errors import (
-    AccountNotFound,
     Busy,
-    ContactNotFound,
     DomainError,
-    DuplicateContact,
-    DuplicateField,
-    DuplicateInbox,
-    DuplicateList,
-    FieldNotFound,
-    Forbidden,
-    InboxNotFound,
     InvalidInput,
-    JobFileMismatch,
-    JobNotFound,
-    ListNotFound,
-    NotFound,
-    PreconditionFailed,
     Problem,
     ProblemCode,
     RateLimited,
-    StopEntryNotFound,
-    TagNotFound,
-    Unauthenticated,
 )
 from contactbook.web.kit.answers import Answers
 from contactbook.web.kit.error_table import entry_for
@@ -209,28 +193,34 @@ def _caller_caused(exc: DomainError) -> Response:
 
 # The answer to every error class.
 ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
-    InvalidInput: _invalid,
-    DuplicateContact: lambda exc: envelope(400, [_duplicate(field) for field in exc.fields]),
-    ContactNotFound: lambda _: not_found(),
+    domain.InvalidInput: _invalid,
+    domain.DuplicateContact: lambda exc: envelope(400, [_duplicate(field) for field in exc.fields]),
+    domain.ContactNotFound: lambda _: not_found(),
     **dict.fromkeys(
         (
-            NotFound,
-            AccountNotFound,
-            ListNotFound,
-            FieldNotFound,
-            TagNotFound,
-            StopEntryNotFound,
-            InboxNotFound,
-            JobNotFound,
+            domain.NotFound,
+            domain.AccountNotFound,
+            domain.ListNotFound,
+            domain.FieldNotFound,
+            domain.TagNotFound,
+            domain.StopEntryNotFound,
+            domain.InboxNotFound,
+            domain.JobNotFound,
         ),
         lambda exc: not_found(exc.message.rstrip(".")),
     ),
-    Unauthenticated: lambda _: envelope(401, [item("unauthorized", "Unauthorized")]),
-    Forbidden: lambda exc: envelope(403, [item("forbidden", exc.message)]),
-    RateLimited: _retry_later(429, "too_many_requests", "Too many requests"),
-    Busy: _retry_later(503, "service_unavailable"),
+    domain.Unauthenticated: lambda _: envelope(401, [item("unauthorized", "Unauthorized")]),
+    domain.Forbidden: lambda exc: envelope(403, [item("forbidden", exc.message)]),
+    domain.RateLimited: _retry_later(429, "too_many_requests", "Too many requests"),
+    domain.Busy: _retry_later(503, "service_unavailable"),
     **dict.fromkeys(
-        (DuplicateList, DuplicateField, DuplicateInbox, PreconditionFailed, JobFileMismatch),
+        (
+            domain.DuplicateList,
+            domain.DuplicateField,
+            domain.DuplicateInbox,
+            domain.PreconditionFailed,
+            domain.JobFileMismatch,
+        ),
         _caller_caused,
     ),
 }

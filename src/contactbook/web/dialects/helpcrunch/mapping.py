@@ -9,9 +9,9 @@ from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.errors import ContactNotFound, InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import Event
 from contactbook.domain.fields import INT_LIMIT, FieldType, date_to_unix
-from contactbook.domain.ids import parse_id
 from contactbook.domain.tags import TagInput
 from contactbook.web.dialects.helpcrunch.schemas import CustomerIn
+from contactbook.web.kit.ids import id_or_missing
 
 Mode = Literal["create", "put", "patch"]
 
@@ -40,10 +40,7 @@ def path_id(raw: str) -> int:
 
     Raises: ContactNotFound.
     """
-    number = parse_id(raw.strip())
-    if number is None:
-        raise ContactNotFound(raw)
-    return number
+    return id_or_missing(raw.strip(), ContactNotFound)
 
 
 def body_id(value: int) -> int:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi.security import HTTPBearer
-
+from contactbook.web.kit.schemes import bearer
 from contactbook.web.openapi import error_responses
 
-API_KEY = HTTPBearer(
-    scheme_name="ApiKey",
-    description="An API key, as `Authorization: Bearer <api key>`.",
-    auto_error=False,  # documents the scheme; `auth.caller` checks the key
-)
+API_KEY = bearer("ApiKey", "An API key, as `Authorization: Bearer <api key>`.")
 
 # `{"errors": [{"code", "message"}, …]}`, the first item always `invalid_request`.
 ENVELOPE = {

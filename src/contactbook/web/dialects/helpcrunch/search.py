@@ -28,6 +28,7 @@ from contactbook.domain.queries import (
 )
 from contactbook.web.dialects.helpcrunch.mapping import INCLUDE, MAX_UNIX
 from contactbook.web.dialects.helpcrunch.schemas import FilterIn, SearchIn
+from contactbook.web.kit.ids import within_int64
 
 STRING, INTEGER, DATE, TAGS = "string", "integer", "date", "tags"
 
@@ -225,7 +226,7 @@ def _tag_names(value: object, path: str) -> list[str]:
 def _integer(value: object, path: str) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = parse_int64(value) if value.strip().isascii() else value
-    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not within_int64(value):
         raise InvalidInput.single(
             path, ProblemCode.INVALID_TYPE, "This value should be of type numeric.", value
         )

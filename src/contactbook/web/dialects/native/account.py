@@ -11,7 +11,6 @@ from contactbook.domain.inboxes import ChannelType
 from contactbook.services import accounts, inboxes
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import inbox_out
-from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import (
     AccountOut,
     InboxIn,
@@ -21,6 +20,7 @@ from contactbook.web.dialects.native.schemas import (
     KeyIn,
     KeyItemsOut,
 )
+from contactbook.web.kit.ids import PathId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

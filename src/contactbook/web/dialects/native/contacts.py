@@ -18,7 +18,7 @@ from contactbook.services import batch_updates, contacts, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.etags import etag, if_match_condition
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
-from contactbook.web.dialects.native.params import PathId, QueryId, QueryIds
+from contactbook.web.dialects.native.params import QueryIds
 from contactbook.web.dialects.native.schemas import (
     ContactBatchIn,
     ContactIn,
@@ -30,6 +30,7 @@ from contactbook.web.dialects.native.schemas import (
     TagsIn,
     contact_out,
 )
+from contactbook.web.kit.ids import PathId, QueryId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

@@ -9,27 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from contactbook.domain import errors as domain
 from contactbook.domain.errors import (
-    AccountNotFound,
     Busy,
-    ContactNotFound,
     DomainError,
-    DuplicateContact,
-    DuplicateField,
-    DuplicateInbox,
-    DuplicateList,
-    FieldNotFound,
-    Forbidden,
-    InboxNotFound,
     InvalidInput,
-    JobFileMismatch,
-    JobNotFound,
-    ListNotFound,
-    NotFound,
     PreconditionFailed,
     RateLimited,
-    StopEntryNotFound,
-    TagNotFound,
     Unauthenticated,
 )
 from contactbook.web.kit.answers import Answers
@@ -39,29 +25,26 @@ from contactbook.web.validation import problems_from_validation
 
 # The status of every error class; the body is the same problem document for all.
 STATUS: dict[type[DomainError], int] = {
-    InvalidInput: 422,
-    **dict.fromkeys(
-        (
-            NotFound,
-            AccountNotFound,
-            ContactNotFound,
-            ListNotFound,
-            FieldNotFound,
-            TagNotFound,
-            StopEntryNotFound,
-            InboxNotFound,
-            JobNotFound,
-        ),
-        404,
-    ),
-    **dict.fromkeys(
-        (DuplicateContact, DuplicateList, DuplicateField, DuplicateInbox, JobFileMismatch), 409
-    ),
-    PreconditionFailed: 412,
-    Unauthenticated: 401,
-    Forbidden: 403,
-    RateLimited: 429,
-    Busy: 503,
+    domain.InvalidInput: 422,
+    domain.NotFound: 404,
+    domain.AccountNotFound: 404,
+    domain.ContactNotFound: 404,
+    domain.ListNotFound: 404,
+    domain.FieldNotFound: 404,
+    domain.TagNotFound: 404,
+    domain.StopEntryNotFound: 404,
+    domain.InboxNotFound: 404,
+    domain.JobNotFound: 404,
+    domain.DuplicateContact: 409,
+    domain.DuplicateList: 409,
+    domain.DuplicateField: 409,
+    domain.DuplicateInbox: 409,
+    domain.JobFileMismatch: 409,
+    domain.PreconditionFailed: 412,
+    domain.Unauthenticated: 401,
+    domain.Forbidden: 403,
+    domain.RateLimited: 429,
+    domain.Busy: 503,
 }
 
 TITLES = {

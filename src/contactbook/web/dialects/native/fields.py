@@ -9,8 +9,8 @@ from contactbook.domain.fields import FieldChanges, FieldInput
 from contactbook.services import fields
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import field_out
-from contactbook.web.dialects.native.params import PathId
 from contactbook.web.dialects.native.schemas import FieldIn, FieldItemsOut, FieldOut, FieldPatch
+from contactbook.web.kit.ids import PathId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

@@ -11,7 +11,7 @@ from contactbook.domain.lists import ListChanges, ListInput
 from contactbook.services import lists
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import list_out
-from contactbook.web.dialects.native.params import Offset, PathId
+from contactbook.web.dialects.native.params import Offset
 from contactbook.web.dialects.native.schemas import (
     ListIn,
     ListOut,
@@ -21,6 +21,7 @@ from contactbook.web.dialects.native.schemas import (
     MembersIn,
     MembersRemovedOut,
 )
+from contactbook.web.kit.ids import PathId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

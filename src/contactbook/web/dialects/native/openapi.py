@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.security import HTTPBearer
-
+from contactbook.web.kit.schemes import bearer
 from contactbook.web.openapi import error_responses
 
-API_KEY = HTTPBearer(
-    scheme_name="ApiKey",
-    description="An API key (`cbk_…`), as `Authorization: Bearer <api key>`.",
-    auto_error=False,  # documents the scheme; `auth.caller` checks the key
-)
+API_KEY = bearer("ApiKey", "An API key (`cbk_…`), as `Authorization: Bearer <api key>`.")
 
 # RFC 9457 problem details, as `errors.problem` writes them.
 PROBLEM = {

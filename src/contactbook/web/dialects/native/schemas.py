@@ -11,12 +11,9 @@ from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.fields import FieldType
 from contactbook.domain.stoplist import Channel
 from contactbook.domain.tags import TagInput
+from contactbook.web.kit.ids import Id, Int64
 
-# Ids are positive 64-bit integers; anything else cannot name a stored row.
-Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
-Scalar = (
-    StrictStr | StrictBool | Annotated[StrictInt, Field(ge=-(2**63), le=2**63 - 1)] | StrictFloat
-)
+Scalar = StrictStr | StrictBool | Int64 | StrictFloat
 Text = StrictStr | None
 
 _PLAIN = (

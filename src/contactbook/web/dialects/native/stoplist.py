@@ -11,8 +11,9 @@ from contactbook.domain.stoplist import Channel
 from contactbook.services import stoplist
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.mapping import stop_out
-from contactbook.web.dialects.native.params import Offset, PathId, QueryId
+from contactbook.web.dialects.native.params import Offset
 from contactbook.web.dialects.native.schemas import ReleasedOut, StopIn, StopItemsOut, StopPageOut
+from contactbook.web.kit.ids import PathId, QueryId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
 from contactbook.web.routes import DialectRoute

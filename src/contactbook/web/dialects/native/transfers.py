@@ -20,10 +20,10 @@ from contactbook.services.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
-from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
 from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.kit.ids import PathId, QueryId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
+from contactbook.web.kit.json_object import json_object as kit_json_object
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,18 +39,13 @@ async def json_object(request: Request) -> dict[str, Any]:
 
     Raises: HTTPException 400 for malformed JSON, InvalidInput when it is not an object.
     """
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise HTTPException(400, "The request body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise InvalidInput.single(
+    return await kit_json_object(
+        request,
+        malformed=lambda: HTTPException(400, "The request body is not valid JSON."),
+        not_object=lambda: InvalidInput.single(
             "body", ProblemCode.INVALID_TYPE, "This value should be of type array."
-        )
-    return data
+        ),
+    )
 
 
 async def read_body(request: Request, model: type[M]) -> M:

@@ -19,30 +19,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from contactbook.domain import errors as domain
 from contactbook.domain.errors import (
-    AccountNotFound,
-    Busy,
-    ContactNotFound,
     DomainError,
     DuplicateContact,
-    DuplicateField,
-    DuplicateInbox,
-    DuplicateList,
-    FieldNotFound,
-    Forbidden,
-    InboxNotFound,
     InvalidInput,
-    JobFileMismatch,
-    JobNotFound,
-    ListNotFound,
-    NotFound,
-    PreconditionFailed,
     Problem,
     ProblemCode,
-    RateLimited,
-    StopEntryNotFound,
-    TagNotFound,
-    Unauthenticated,
 )
 from contactbook.web.dialects.notificore.body import message_for
 from contactbook.web.kit.answers import Answers
@@ -139,22 +122,31 @@ def _not_found(_: DomainError) -> Response:
 # The answer to every error class; a missing record the vendor documents is a 422 with its
 # text, any other missing thing is the 404 of an unknown path.
 ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
-    InvalidInput: invalid_input,
-    Unauthenticated: lambda exc: unauthorized(exc.message),
-    Forbidden: _own(403),
-    RateLimited: _retry_later(429, "Too many requests"),
-    Busy: _retry_later(503),
-    ContactNotFound: _documented(INVALID_CONTACT),
-    ListNotFound: _documented(GROUP_NOT_FOUND),
-    FieldNotFound: _documented("Contact field is not found"),
-    StopEntryNotFound: _documented("Stop list item is not found"),
+    domain.InvalidInput: invalid_input,
+    domain.Unauthenticated: lambda exc: unauthorized(exc.message),
+    domain.Forbidden: _own(403),
+    domain.RateLimited: _retry_later(429, "Too many requests"),
+    domain.Busy: _retry_later(503),
+    domain.ContactNotFound: _documented(INVALID_CONTACT),
+    domain.ListNotFound: _documented(GROUP_NOT_FOUND),
+    domain.FieldNotFound: _documented("Contact field is not found"),
+    domain.StopEntryNotFound: _documented("Stop list item is not found"),
     **dict.fromkeys(
-        (NotFound, AccountNotFound, TagNotFound, InboxNotFound, JobNotFound), _not_found
+        (
+            domain.NotFound,
+            domain.AccountNotFound,
+            domain.TagNotFound,
+            domain.InboxNotFound,
+            domain.JobNotFound,
+        ),
+        _not_found,
     ),
-    DuplicateContact: _duplicate_contact,
-    DuplicateList: _documented(GROUP_EXISTS),
-    DuplicateField: _documented("Contact field is already exists"),
-    **dict.fromkeys((DuplicateInbox, PreconditionFailed, JobFileMismatch), _own(409)),
+    domain.DuplicateContact: _duplicate_contact,
+    domain.DuplicateList: _documented(GROUP_EXISTS),
+    domain.DuplicateField: _documented("Contact field is already exists"),
+    **dict.fromkeys(
+        (domain.DuplicateInbox, domain.PreconditionFailed, domain.JobFileMismatch), _own(409)
+    ),
 }
 
 

@@ -16,13 +16,13 @@ from typing import Any
 from contactbook.domain.contacts import Contact, ContactInput, CustomValue
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import FieldDefinition, FieldType, Scalar, parse_date_value
+from contactbook.domain.ids import MAX_ID
 from contactbook.domain.lists import ContactList
 from contactbook.domain.stoplist import Channel, StopEntry
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 PHONE_MIN, PHONE_MAX = 100_000_000, 999_999_999_999_999  # 9 to 15 digits
 FIELD_NAME_MAX_LENGTH = 30
-MAX_ID = 2**63 - 1
 
 _DIGITS = re.compile(r"\+?[0-9]{1,20}")
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi.security import HTTPBearer
-
+from contactbook.web.kit.schemes import bearer
 from contactbook.web.openapi import error_responses, query
 
-TOKEN = HTTPBearer(
-    scheme_name="LoginToken",
-    bearerFormat="JWT",
-    description="A token from `POST /api/auth/login`, as `Authorization: Bearer <token>`.",
-    auto_error=False,  # documents the scheme; `auth.caller` checks the token
+TOKEN = bearer(
+    "LoginToken",
+    "A token from `POST /api/auth/login`, as `Authorization: Bearer <token>`.",
+    bearer_format="JWT",
 )
 
 # `{"message", "errors"}` (business and validation errors), `{"code": 401, "message"}`

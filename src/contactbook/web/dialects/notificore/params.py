@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 
 from contactbook.domain.errors import InvalidInput, NotFound, Problem, ProblemCode
-from contactbook.domain.ids import MAX_ID, parse_id
+from contactbook.domain.ids import MAX_ID
 from contactbook.domain.paging import MAX_OFFSET
 from contactbook.domain.queries import MAX_CONDITIONS, check_search_text
+from contactbook.web.kit.ids import id_or_missing
 
 QueryItems = Sequence[tuple[str, str]]
 LIMIT_MIN, LIMIT_MAX = 15, 500
@@ -256,10 +257,7 @@ def path_id(text: str, missing: Callable[[object], NotFound]) -> int:
     """
     if not text.isascii() or not text.isdigit():
         raise HTTPException(404)
-    number = parse_id(text)
-    if number is None:
-        raise missing(text)
-    return number
+    return id_or_missing(text, missing)
 
 
 def _integer(text: str) -> int | None:

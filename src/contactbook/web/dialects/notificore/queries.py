@@ -38,6 +38,7 @@ from contactbook.web.dialects.notificore.params import (
     page_of,
     values_of,
 )
+from contactbook.web.kit.ids import within_int64
 
 CONTACT_LIMIT = 30  # the seeds' default
 SEARCH_LIMIT = 50
@@ -256,7 +257,7 @@ def _only(c: Criterion, operators: Sequence[str]) -> None:
 
 def _integer(c: Criterion) -> int:
     text = c.value.strip()
-    if not _INTEGER.fullmatch(text) or abs(int(text)) > MAX_ID:
+    if not _INTEGER.fullmatch(text) or not within_int64(int(text)):
         raise _bad_value(c, "This value should be of type integer.")
     return int(text)
 

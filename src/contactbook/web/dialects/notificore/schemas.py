@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
-from contactbook.web.dialects.notificore.mapping import FIELD_NAME_MAX_LENGTH, MAX_ID
+from contactbook.web.dialects.notificore.mapping import FIELD_NAME_MAX_LENGTH
+from contactbook.web.kit.ids import Id
 
-Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 StopType = Literal["sms", "viber", "rcs", "whatsapp"]
 FieldName = Annotated[StrictStr, Field(min_length=1, max_length=FIELD_NAME_MAX_LENGTH)]
 Description = Annotated[StrictStr, Field(max_length=255)]
