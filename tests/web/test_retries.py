@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from contactbook.domain.errors import Busy
 from contactbook.web.dialects.native import errors as native_errors
+from contactbook.web.kit import answers
 from contactbook.web.responses import Json
 from contactbook.web.routes import ATTEMPTS, DialectRoute
 from tests.support.live import free_port
@@ -34,7 +35,7 @@ def app_url() -> Iterator[tuple[str, dict[str, int]]]:
         return Json({"attempts": calls[key], "n": body["n"]})
 
     app = FastAPI()
-    native_errors.install(app)
+    answers.install(app, native_errors.ANSWERS)
     app.include_router(router)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -12,7 +12,8 @@ from contactbook.web.dialects.chatwoot.contact_input import (
     label_names,
     rails_bool,
 )
-from contactbook.web.dialects.chatwoot.params import page_of, path_id, wants_inboxes
+from contactbook.web.dialects.chatwoot.params import page_of, wants_inboxes
+from contactbook.web.kit.ids import id_or_missing
 
 
 @pytest.mark.parametrize(
@@ -59,10 +60,10 @@ def test_labels_like_acts_as_taggable_on() -> None:
 
 
 def test_path_ids() -> None:
-    assert path_id("12") == 12
+    assert id_or_missing("12") == 12
     for bad in ("0", "-1", "1.5", "²", str(2**63), "abc", ""):
         with pytest.raises(NotFound):
-            path_id(bad)
+            id_or_missing(bad)
 
 
 def test_contact_input_splits_additional_attributes() -> None:

@@ -131,14 +131,16 @@ def _fixed(body: dict[str, Any], status: int) -> Callable[[DomainError, Resource
     return lambda _exc, _resource: RailsJson(body, status)
 
 
-def _retry_later(body: dict[str, Any], status: int) -> Callable[[Any, Resource], Response]:
-    """`body` (its "error" the error's own message when None), with the pause to wait."""
+def _too_many(exc: RateLimited, _: Resource) -> Response:
+    return RailsJson({"error": "Too many requests"}, 429, headers=_retry_after(exc))
 
-    def answer(exc: RateLimited | Busy, _: Resource) -> Response:
-        filled = {**body, "error": body["error"] or exc.message}
-        return RailsJson(filled, status, headers={"Retry-After": str(exc.retry_after)})
 
-    return answer
+def _busy(exc: Busy, _: Resource) -> Response:
+    return RailsJson({"status": 503, "error": exc.message}, 503, headers=_retry_after(exc))
+
+
+def _retry_after(exc: RateLimited | Busy) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
 
 
 def _taken(exc: DuplicateContact, _: Resource) -> Response:
@@ -152,6 +154,22 @@ def _key_taken(exc: DuplicateField, _: Resource) -> Response:
 def _unsaved(exc: DomainError, _: Resource) -> Response:
     """A record Rails refused to save for a reason that names no attribute."""
     return RailsJson({"message": exc.message, "attributes": []}, 422)
+
+
+def _invalid(exc: InvalidInput, resource: Resource) -> Response:
+    if resource == "filter":
+        problem = exc.problems[0] if exc.problems else Problem("query", "", "")
+        key = problem.field.rpartition(".")[2]
+        return RailsJson(
+            {"error": f"Invalid value. The values provided for {key} are invalid"}, 422
+        )
+    for problem in exc.problems if resource == "contact" else ():
+        # An inbox that derives identities from the email or phone, and the contact has none.
+        if problem.code == ProblemCode.REQUIRED and problem.field in ("email", "phone"):
+            what = "email" if problem.field == "email" else "phone number"
+            message = f"param is missing or the value is empty: contact {what}"
+            return RailsJson({"error": message}, 422)
+    return invalid_record(list(exc.problems), resource)
 
 
 _MISSING = _fixed({"error": NOT_FOUND}, 404)
@@ -169,9 +187,9 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] =
     domain.JobNotFound: _MISSING,
     domain.Unauthenticated: _fixed({"error": UNKNOWN_ACCESS}, 401),
     domain.Forbidden: _fixed({"error": NOT_ALLOWED}, 401),
-    domain.RateLimited: _retry_later({"error": "Too many requests"}, 429),
-    domain.Busy: _retry_later({"status": 503, "error": None}, 503),
-    domain.InvalidInput: lambda exc, resource: _invalid(exc, resource),
+    domain.RateLimited: _too_many,
+    domain.Busy: _busy,
+    domain.InvalidInput: _invalid,
     domain.DuplicateContact: _taken,
     domain.DuplicateField: _key_taken,
     domain.DuplicateList: _unsaved,
@@ -179,22 +197,6 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] =
     domain.PreconditionFailed: _unsaved,
     domain.JobFileMismatch: _unsaved,
 }
-
-
-def _invalid(exc: InvalidInput, resource: Resource) -> Response:
-    if resource == "filter":
-        problem = exc.problems[0] if exc.problems else Problem("query", "", "")
-        key = problem.field.rpartition(".")[2]
-        return RailsJson(
-            {"error": f"Invalid value. The values provided for {key} are invalid"}, 422
-        )
-    for problem in exc.problems if resource == "contact" else ():
-        # An inbox that derives identities from the email or phone, and the contact has none.
-        if problem.code == ProblemCode.REQUIRED and problem.field in ("email", "phone"):
-            what = "email" if problem.field == "email" else "phone number"
-            message = f"param is missing or the value is empty: contact {what}"
-            return RailsJson({"error": message}, 422)
-    return invalid_record(list(exc.problems), resource)
 
 
 def _resource(request: Request) -> Resource:
