@@ -176,14 +176,16 @@ def _invalid(exc: InvalidInput) -> Response:
     return envelope(400, [item(code, message) for code, message in seen.items()])
 
 
-def _retry_later(status: int, code: str, message: str | None = None) -> Callable[[Any], Response]:
-    """One item (its message the error's own when None), with the pause to wait."""
+def _too_many(exc: RateLimited) -> Response:
+    return envelope(429, [item("too_many_requests", "Too many requests")], _retry_after(exc))
 
-    def answer(exc: RateLimited | Busy) -> Response:
-        found = [item(code, message or exc.message)]
-        return envelope(status, found, {"Retry-After": str(exc.retry_after)})
 
-    return answer
+def _busy(exc: Busy) -> Response:
+    return envelope(503, [item("service_unavailable", exc.message)], _retry_after(exc))
+
+
+def _retry_after(exc: RateLimited | Busy) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
 
 
 def _caller_caused(exc: DomainError) -> Response:
@@ -211,8 +213,8 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
     ),
     domain.Unauthenticated: lambda _: envelope(401, [item("unauthorized", "Unauthorized")]),
     domain.Forbidden: lambda exc: envelope(403, [item("forbidden", exc.message)]),
-    domain.RateLimited: _retry_later(429, "too_many_requests", "Too many requests"),
-    domain.Busy: _retry_later(503, "service_unavailable"),
+    domain.RateLimited: _too_many,
+    domain.Busy: _busy,
     **dict.fromkeys(
         (
             domain.DuplicateList,

@@ -108,11 +108,16 @@ def _own(status: int) -> Callable[[DomainError], Response]:
     return lambda exc: business(exc.message, status)
 
 
-def _retry_later(status: int, message: str | None = None) -> Callable[[Any], Response]:
-    """A business error that tells when to try again (the error's own message if None)."""
-    return lambda exc: business(
-        message or exc.message, status, {"Retry-After": str(exc.retry_after)}
-    )
+def _too_many(exc: domain.RateLimited) -> Response:
+    return business("Too many requests", 429, _retry_after(exc))
+
+
+def _busy(exc: domain.Busy) -> Response:
+    return business(exc.message, 503, _retry_after(exc))
+
+
+def _retry_after(exc: domain.RateLimited | domain.Busy) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
 
 
 def _not_found(_: DomainError) -> Response:
@@ -125,8 +130,8 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
     domain.InvalidInput: invalid_input,
     domain.Unauthenticated: lambda exc: unauthorized(exc.message),
     domain.Forbidden: _own(403),
-    domain.RateLimited: _retry_later(429, "Too many requests"),
-    domain.Busy: _retry_later(503),
+    domain.RateLimited: _too_many,
+    domain.Busy: _busy,
     domain.ContactNotFound: _documented(INVALID_CONTACT),
     domain.ListNotFound: _documented(GROUP_NOT_FOUND),
     domain.FieldNotFound: _documented("Contact field is not found"),
