@@ -6,5 +6,6 @@ does differently (envelopes, paging, quirks). See docs/dev/adding-a-dialect.md.
 - `answers`: the four failure handlers, given a dialect's `Answers`;
 - `error_table`: a dialect's answer for each domain error class, looked up along the MRO;
 - `json_object`: a hand-read JSON object body;
-- `ids`: ids from paths, queries and bodies, bounded to what a 64-bit column holds.
+- `ids`: ids from paths, queries and bodies, bounded to what a 64-bit column holds;
+- `schemes`: the credential as the OpenAPI document shows it.
 """
