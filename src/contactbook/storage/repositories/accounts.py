@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contactbook.domain.accounts import Account, ApiKey
 from contactbook.domain.context import KeyScope
 from contactbook.domain.errors import AccountNotFound
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import (
     account_counters,

@@ -27,7 +27,7 @@ from contactbook.domain.contacts import Contact, CustomValue
 from contactbook.domain.errors import ContactNotFound, DuplicateContact, PreconditionFailed
 from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
-from contactbook.storage.dialect import one_of
+from contactbook.storage.backend_sql import one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.positions import MIN_OFFSET, PositionIndex
