@@ -57,7 +57,7 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     options = ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES)
     async with rt.db.unit(ctx) as uow:
         await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    rt.wake_jobs()
     return _ok()
 
 
@@ -69,5 +69,5 @@ async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
         job_id = await jobs.new_job_id(uow, ctx)
         path = job_files.job_file(folder, job_id, "export.csv")
         await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    rt.wake_jobs()
     return _ok()

@@ -120,7 +120,7 @@ async def create_import(
     options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
     async with rt.db.unit(ctx) as uow:
         job = await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    rt.wake_jobs()
     location = f"{PREFIX}/imports/{job.id}"
     return Json(job_out(job), 202, headers={"Location": location})
 
@@ -200,7 +200,7 @@ async def create_export(
         job_id = await jobs.new_job_id(uow, ctx)
         path = job_files.job_file(folder, job_id, f"export.{format_.value}")
         job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    rt.wake_jobs()
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
 
 
