@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contactbook.services import job_files
+from contactbook.services.jobs import files as job_files
 from contactbook.web.runtime import Runtime
 
 _SLOT = "installation_id"

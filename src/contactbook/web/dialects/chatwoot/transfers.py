@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from contactbook.domain.imports import ImportFormat, ImportOptions
-from contactbook.services import job_files, jobs
+from contactbook.services.jobs import files, queue
 from contactbook.web.dialects.chatwoot.auth import AdminCtx, Rt
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
 from contactbook.web.job_files import account_folder, job_path
@@ -45,7 +45,7 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     except Exception as exc:  # no multipart body, or no such part
         raise ChatwootReply.error("File is blank") from exc
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
+        job_id = await queue.new_job_id(uow, ctx)
     path = await job_path(rt, ctx.account_id, job_id, ImportFormat.CSV.value)
     try:
         seal = await store(chunks, path, rt.settings.max_upload_bytes)
@@ -56,7 +56,7 @@ async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
         raise ChatwootReply.error("File is blank")
     options = ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES)
     async with rt.db.unit(ctx) as uow:
-        await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
+        await queue.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
     rt.wake_jobs()
     return _ok()
 
@@ -66,8 +66,8 @@ async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
     folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-        path = job_files.job_file(folder, job_id, "export.csv")
-        await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
+        job_id = await queue.new_job_id(uow, ctx)
+        path = files.job_file(folder, job_id, "export.csv")
+        await queue.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
     rt.wake_jobs()
     return _ok()

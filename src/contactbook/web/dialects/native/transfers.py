@@ -15,8 +15,8 @@ from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.domain.text import check_text
-from contactbook.services import job_files, jobs
-from contactbook.services.exports import export_contacts
+from contactbook.services.jobs import files, queue
+from contactbook.services.jobs.exports import export_contacts
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
@@ -103,7 +103,7 @@ async def create_import(
         check_text(list_, "list")  # names a stored list: text that reaches SQL
     codec = check_encoding(encoding)  # before the upload is read and stored
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
+        job_id = await queue.new_job_id(uow, ctx)
     try:
         chunks, filename, content_type = await upload_chunks(
             request, "file", rt.settings.max_upload_bytes
@@ -119,7 +119,7 @@ async def create_import(
         raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
     options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
     async with rt.db.unit(ctx) as uow:
-        job = await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
+        job = await queue.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
     rt.wake_jobs()
     location = f"{PREFIX}/imports/{job.id}"
     return Json(job_out(job), 202, headers={"Location": location})
@@ -128,14 +128,14 @@ async def create_import(
 @router.get("/imports", response_model=JobItemsOut, operation_id="ListImports")
 async def list_imports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        found = await jobs.list_jobs(uow, ctx, JobKind.IMPORT)
+        found = await queue.list_jobs(uow, ctx, JobKind.IMPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
 @router.get("/imports/{job_id}", response_model=JobOut, operation_id="GetImport")
 async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.IMPORT, job_id)
     return Json(job_out(job))
 
 
@@ -148,7 +148,7 @@ async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
 async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """The refused rows so far, as CSV: line, field, reason, then the row's cells."""
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.IMPORT, job_id)
     if not job.errors_path or not job.rejected:
         raise JobNotFound(job_id, "This import has refused no rows.")
     return FileResponse(
@@ -197,9 +197,9 @@ async def create_export(
     """Write an export file in the background; download it from `links.file` when done."""
     folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-        path = job_files.job_file(folder, job_id, f"export.{format_.value}")
-        job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
+        job_id = await queue.new_job_id(uow, ctx)
+        path = files.job_file(folder, job_id, f"export.{format_.value}")
+        job = await queue.queue_export(uow, ctx, job_id, str(path), format_, list_)
     rt.wake_jobs()
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
 
@@ -207,14 +207,14 @@ async def create_export(
 @router.get("/exports", response_model=JobItemsOut, operation_id="ListExports")
 async def list_exports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        found = await jobs.list_jobs(uow, ctx, JobKind.EXPORT)
+        found = await queue.list_jobs(uow, ctx, JobKind.EXPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
 @router.get("/exports/{job_id}", response_model=JobOut, operation_id="GetExport")
 async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.EXPORT, job_id)
     return Json(job_out(job))
 
 
@@ -226,11 +226,11 @@ async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
 )
 async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.EXPORT, job_id)
     if job.state is not JobState.SUCCEEDED:
         return problem(409, "not_ready", f"The export is {job.state.value}; try again later.")
     # Served from the handle that was checked: a file put at the path later is not sent.
-    handle = await job_files.opened_job_file(job)
+    handle = await files.opened_job_file(job)
     fmt = ImportFormat(job.format)
     return StreamingResponse(
         _read_through(handle),
