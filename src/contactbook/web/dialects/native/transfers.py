@@ -17,17 +17,23 @@ from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.domain.text import check_text
 from contactbook.services.jobs import files, queue
 from contactbook.services.jobs.exports import export_contacts
+from contactbook.services.jobs.import_acceptance import (
+    EmptyUpload,
+    Upload,
+    UploadTooLarge,
+    accept_import,
+)
 from contactbook.web.dialects.native.auth import Ctx, Rt
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.params import PathId, QueryId
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
-from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.job_files import account_folder
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
-from contactbook.web.uploads import UploadTooLarge, format_of, store, upload_chunks
+from contactbook.web.uploads import format_of, upload_chunks
 
 router = APIRouter(tags=["import and export"], route_class=DialectRoute)
 
@@ -102,24 +108,20 @@ async def create_import(
     if list_ is not None:
         check_text(list_, "list")  # names a stored list: text that reaches SQL
     codec = check_encoding(encoding)  # before the upload is read and stored
-    async with rt.db.unit(ctx) as uow:
-        job_id = await queue.new_job_id(uow, ctx)
-    try:
-        chunks, filename, content_type = await upload_chunks(
-            request, "file", rt.settings.max_upload_bytes
-        )
+
+    async def receive() -> Upload:
+        chunks, filename, content_type = await upload_chunks(request, "file", limit)
         fmt = format_of(format_, content_type, filename)
-        path = await job_path(rt, ctx.account_id, job_id, fmt.value)
-        seal = await store(chunks, path, rt.settings.max_upload_bytes)
+        return Upload(chunks, filename, ImportOptions(fmt, on_conflict, list_, encoding=codec))
+
+    limit = rt.settings.max_upload_bytes
+    units, folder = (lambda: rt.db.unit(ctx)), (lambda: account_folder(rt, ctx.account_id))
+    try:
+        job = await accept_import(units, ctx, receive, folder, limit)
     except UploadTooLarge:
-        limit = rt.settings.max_upload_bytes
         return problem(413, "upload_too_large", f"Uploads are limited to {limit} bytes.")
-    if seal.size == 0:
-        path.unlink(missing_ok=True)
-        raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
-    options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
-    async with rt.db.unit(ctx) as uow:
-        job = await queue.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
+    except EmptyUpload as exc:
+        raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.") from exc
     rt.wake_jobs()
     location = f"{PREFIX}/imports/{job.id}"
     return Json(job_out(job), 202, headers={"Location": location})
