@@ -8,7 +8,7 @@ import pytest
 
 from contactbook.domain.accounts import hash_key, new_key_secret, parse_key
 from contactbook.domain.contacts import ContactInput, clean_plain_fields
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.emails import normalise_email
 from contactbook.domain.errors import Forbidden, InvalidInput
 from contactbook.domain.fields import (
@@ -172,7 +172,7 @@ def test_api_keys_name_their_account_and_hash_stably() -> None:
 
 
 def test_scopes_include_lesser_ones() -> None:
-    writer = RequestContext(account_id=1, scopes=frozenset({Scope.WRITE}))
-    assert writer.allows(Scope.READ) and not writer.allows(Scope.ADMIN)
+    writer = RequestContext(account_id=1, scopes=frozenset({KeyScope.WRITE}))
+    assert writer.allows(KeyScope.READ) and not writer.allows(KeyScope.ADMIN)
     with pytest.raises(Forbidden):
-        writer.require(Scope.ADMIN)
+        writer.require(KeyScope.ADMIN)

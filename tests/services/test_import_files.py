@@ -13,7 +13,7 @@ import pytest
 from contactbook.domain.encodings import check_encoding
 from contactbook.domain.errors import InvalidInput
 from contactbook.domain.imports import ImportFormat, RowError
-from contactbook.services.import_files import ImportFile, RawRow
+from contactbook.services.jobs.import_files import ImportFile, RawRow
 
 HEADER = ["phone", "name", "notes"]
 BAD = [b"\xff", b"\xfe", b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\x80"]  # none valid UTF-8

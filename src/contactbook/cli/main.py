@@ -13,7 +13,7 @@ import typer
 
 from contactbook.cli import transfer
 from contactbook.cli.failures import fail, reported
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
@@ -181,7 +181,7 @@ def accounts_create_key(
 ) -> None:
     """Issue another API key for an account; prints it (shown this once)."""
     try:
-        wanted = frozenset(Scope(s.strip()) for s in scopes.split(",") if s.strip())
+        wanted = frozenset(KeyScope(s.strip()) for s in scopes.split(",") if s.strip())
     except ValueError:
         fail("scopes are read, write and admin")
     issued = _run(database_url, lambda uow: accounts.issue_key(uow, account_id, wanted, name))

@@ -30,11 +30,11 @@ from contactbook.domain.imports import (
     OnConflict,
 )
 from contactbook.services import accounts
-from contactbook.services.exports import export_contacts
-from contactbook.services.import_files import ErrorFile, ImportFile
-from contactbook.services.import_runner import Progress as ImportProgress
-from contactbook.services.import_runner import run_import
-from contactbook.services.workers import process_pool
+from contactbook.services.jobs.exports import export_contacts
+from contactbook.services.jobs.import_files import ErrorFile, ImportFile
+from contactbook.services.jobs.import_pipeline import Progress as ImportProgress
+from contactbook.services.jobs.import_pipeline import run_import
+from contactbook.services.jobs.process_pool import process_pool
 from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate
 from contactbook.storage.uow import Database

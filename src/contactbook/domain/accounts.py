@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from contactbook.domain.context import Scope
+from contactbook.domain.context import KeyScope
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.ids import parse_id
 from contactbook.domain.text import check_text
@@ -34,7 +34,7 @@ class ApiKey:
 
     id: int
     account_id: int
-    scopes: frozenset[Scope]
+    scopes: frozenset[KeyScope]
     created_at: datetime
     name: str | None = None
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from contactbook.domain.errors import Forbidden
 
 
-class Scope(StrEnum):
+class KeyScope(StrEnum):
     """What an API key may do. Each scope includes the ones before it."""
 
     READ = "read"
@@ -16,7 +16,7 @@ class Scope(StrEnum):
     ADMIN = "admin"
 
 
-_RANK = {Scope.READ: 0, Scope.WRITE: 1, Scope.ADMIN: 2}
+_RANK = {KeyScope.READ: 0, KeyScope.WRITE: 1, KeyScope.ADMIN: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,15 +24,15 @@ class RequestContext:
     """The tenant and authority of one caller; every service takes one."""
 
     account_id: int
-    scopes: frozenset[Scope] = frozenset({Scope.READ, Scope.WRITE, Scope.ADMIN})
+    scopes: frozenset[KeyScope] = frozenset({KeyScope.READ, KeyScope.WRITE, KeyScope.ADMIN})
     test_mode: bool = False
     default_region: str | None = None
     key_id: int | None = None
 
-    def allows(self, scope: Scope) -> bool:
+    def allows(self, scope: KeyScope) -> bool:
         return any(_RANK[held] >= _RANK[scope] for held in self.scopes)
 
-    def require(self, scope: Scope) -> None:
+    def require(self, scope: KeyScope) -> None:
         """Raises: Forbidden when the caller's key lacks `scope`."""
         if not self.allows(scope):
             raise Forbidden(f"This API key lacks the {scope.value} scope.", scope=scope.value)

@@ -1,4 +1,4 @@
-"""How callers ask for contacts: a condition tree, a scope, a sort and a page.
+"""How callers ask for contacts: a condition tree, a visibility, a sort and a page.
 
 Every dialect's list, search and filter translates into one `ContactQuery`; storage compiles it
 to SQL once, so the same semantics hold on every API and both databases.
@@ -42,7 +42,7 @@ class Op(StrEnum):
     IN = "in"
 
 
-class Scope(StrEnum):
+class Visibility(StrEnum):
     """Which contacts a dialect can represent (docs/design.md §3.6)."""
 
     ALL = "all"
@@ -156,7 +156,7 @@ class ContactQuery:
     follow. `include` names relations to load: "lists", "tags", "inboxes".
     """
 
-    scope: Scope = Scope.ALL
+    visibility: Visibility = Visibility.ALL
     where: Expr | None = None
     sort: tuple[SortKey, ...] = ()
     offset: int = 0

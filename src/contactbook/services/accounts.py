@@ -15,7 +15,7 @@ from contactbook.domain.accounts import (
     parse_key,
 )
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import (
     Forbidden,
     InvalidInput,
@@ -27,7 +27,7 @@ from contactbook.domain.phones import is_supported_region, normalise_phone
 from contactbook.domain.text import check_text
 from contactbook.storage.uow import UnitOfWork
 
-ALL_SCOPES = frozenset(Scope)
+ALL_SCOPES = frozenset(KeyScope)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ async def create_account(
 
 
 async def issue_key(
-    uow: UnitOfWork, account_id: int, scopes: frozenset[Scope], name: str | None = None
+    uow: UnitOfWork, account_id: int, scopes: frozenset[KeyScope], name: str | None = None
 ) -> IssuedKey:
     """A new API key for the account; its secret is returned once and only its hash is kept.
 
@@ -75,17 +75,17 @@ async def issue_key(
 
 
 async def create_key(
-    uow: UnitOfWork, ctx: RequestContext, scopes: frozenset[Scope], name: str | None = None
+    uow: UnitOfWork, ctx: RequestContext, scopes: frozenset[KeyScope], name: str | None = None
 ) -> IssuedKey:
     """A new key issued by the caller's key, which must hold the admin scope and every scope
     it grants: a key hands on only what it was given itself.
 
     Raises: Forbidden, InvalidInput (no scopes).
     """
-    ctx.require(Scope.ADMIN)
+    ctx.require(KeyScope.ADMIN)
     beyond = scopes - ctx.scopes
     if beyond:
-        names = [scope.value for scope in sorted(beyond, key=list(Scope).index)]
+        names = [scope.value for scope in sorted(beyond, key=list(KeyScope).index)]
         raise Forbidden(
             f"This API key cannot grant scopes it does not hold: {', '.join(names)}.",
             scopes=names,
@@ -95,13 +95,13 @@ async def create_key(
 
 async def list_keys(uow: UnitOfWork, ctx: RequestContext) -> list[ApiKey]:
     """Raises: Forbidden without the admin scope."""
-    ctx.require(Scope.ADMIN)
+    ctx.require(KeyScope.ADMIN)
     return await uow.accounts.list_keys(ctx.account_id)
 
 
 async def revoke_key(uow: UnitOfWork, ctx: RequestContext, key_id: int) -> None:
     """Raises: Forbidden, NotFound."""
-    ctx.require(Scope.ADMIN)
+    ctx.require(KeyScope.ADMIN)
     if not await uow.accounts.revoke_key(ctx.account_id, key_id, utcnow()):
         raise NotFound(key_id, "No such API key.")
     await uow.accounts.bump_credentials_revision()
@@ -233,7 +233,7 @@ class AccountSummary:
 
 async def account_summary(uow: UnitOfWork, ctx: RequestContext) -> AccountSummary:
     """The caller's account and its totals (from counters, not counts)."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     account = await uow.accounts.get(ctx.account_id)
     total, with_phone, resolved = await uow.accounts.totals(ctx.account_id)
     numbers = await uow.accounts.verified_numbers(ctx.account_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from contactbook.domain.contacts import Contact, ContactInput
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import (
     DuplicateContact,
     InvalidInput,
@@ -37,7 +37,7 @@ async def update_contacts(
     Raises: ContactNotFound, InvalidInput, DuplicateContact and PreconditionFailed (field
     paths name the item: `items.2.email`, `items.2.if_match`).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     if len(changes) > MAX_BATCH:
         raise InvalidInput.single(
             "items",

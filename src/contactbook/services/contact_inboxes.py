@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from contactbook.domain.contacts import Contact, ContactInput
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import ChannelType, ContactableInbox, ContactInbox
 from contactbook.services.contacts import create_contact
@@ -54,7 +54,7 @@ async def attach_contact_to_inbox(
     Raises: ContactNotFound, InboxNotFound, InvalidInput (`email` or `phone` required; the
     source id is taken or unusable).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     contact = await uow.contacts.get(contact_id, frozenset())
     inbox = await uow.inboxes.get(inbox_id)
     if not source_id and derive_source_id(inbox, contact.phone, contact.email) is None:
@@ -75,7 +75,7 @@ async def contactable_inboxes(
 
     Raises: ContactNotFound.
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     contact = await uow.contacts.get(contact_id, frozenset({"inboxes"}))
     latest: dict[int, str] = {}
     for identity in sorted(contact.inboxes, key=lambda item: item.id):

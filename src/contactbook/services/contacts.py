@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact, ContactInput, Unset, clean_plain_fields
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import (
     ContactNotFound,
     DuplicateContact,
@@ -31,9 +31,9 @@ from contactbook.domain.queries import (
     Not,
     Op,
     SortKey,
+    Visibility,
     check_query,
 )
-from contactbook.domain.queries import Scope as Visibility
 from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
 from contactbook.services.custom_values import apply_values, resolve_field, typed_values
@@ -51,7 +51,7 @@ async def get_contact(
     include: frozenset[str] = DEFAULT_INCLUDE,
 ) -> Contact:
     """Raises: ContactNotFound (another account's id looks the same)."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.contacts.get(contact_id, include)
 
 
@@ -66,7 +66,7 @@ async def find_contact(
 
     Raises: ContactNotFound, InvalidInput (bad phone or email).
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     if column not in LOOKUP_COLUMNS:
         raise ValueError(column)
     key = check_text(value, column).strip()
@@ -92,7 +92,7 @@ async def create_contact(
 
     Raises: InvalidInput (every problem at once, each naming its field), DuplicateContact.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     plain = _Plain(data, ctx)
     await uow.hold_phones([plain.phone])
     prepared = await _prepare(uow, ctx, data, None, define_missing_fields, plain)
@@ -129,7 +129,7 @@ async def update_contact(
 
     Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     plain = _Plain(data, ctx)
     await uow.hold_phones([plain.phone])
     current = await uow.contacts.get(contact_id, frozenset(), lock=True)
@@ -165,7 +165,7 @@ async def delete_contact(
     condition: VersionCondition | None = None,
 ) -> None:
     """Raises: ContactNotFound, PreconditionFailed."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     if condition is not None:
         current = await uow.contacts.get(contact_id, frozenset(), lock=True)
         check_condition(condition, current.version)
@@ -183,7 +183,7 @@ async def delete_contacts(
 
     Ids of other accounts or of nothing are skipped.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     deleted = await uow.contacts.delete_ids(contact_ids)
     if list_ids:
         members = ContactQuery(where=Condition("lists", Op.IN, tuple(list_ids)))
@@ -199,13 +199,13 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
 
     Raises: InvalidInput (a condition names an unknown custom field or has a bad value).
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     query = await resolve_query(uow, query)
     # An unfiltered total comes from the account's counters, read in the page's own statement.
     unfiltered = query.with_total and query.where is None
     items, more, totals = await uow.contacts.page(query, account_totals=unfiltered)
     if totals is not None:
-        total: int | None = _by_scope(totals, query.scope)
+        total: int | None = _by_visibility(totals, query.visibility)
     else:
         total = await _total(uow, ctx, query) if query.with_total else None
     after = uow.contacts.sort_values(items[-1], query) if more and items else None
@@ -214,7 +214,7 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
 
 async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
     """Matches of `query` across pages."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await _total(uow, ctx, await resolve_query(uow, query))
 
 
@@ -255,19 +255,19 @@ async def _resolve_expr(uow: UnitOfWork, node: Expr) -> Expr:
 
 async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
     if query.where is None:
-        return _by_scope(await uow.accounts.totals(ctx.account_id), query.scope)
+        return _by_visibility(await uow.accounts.totals(ctx.account_id), query.visibility)
     single_list = _single_list(query.where)
-    if single_list is not None and query.scope is Visibility.ALL:
+    if single_list is not None and query.visibility is Visibility.ALL:
         return (await uow.lists.get(single_list)).items
-    if single_list is not None and query.scope is Visibility.WITH_PHONE:
+    if single_list is not None and query.visibility is Visibility.WITH_PHONE:
         return await uow.lists.members_with_phone(single_list)
     return await uow.contacts.count(query)
 
 
-def _by_scope(totals: tuple[int, int, int], scope: Visibility) -> int:
+def _by_visibility(totals: tuple[int, int, int], visibility: Visibility) -> int:
     everyone, with_phone, resolved = totals
     return {Visibility.ALL: everyone, Visibility.WITH_PHONE: with_phone,
-            Visibility.RESOLVED: resolved}[scope]  # fmt: skip
+            Visibility.RESOLVED: resolved}[visibility]  # fmt: skip
 
 
 def _single_list(node: Expr) -> int | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.events import EVENT_NAME_MAX_LENGTH, Event
 from contactbook.domain.free_json import check_object
@@ -23,7 +23,7 @@ async def record_event(
 ) -> Event:
     """Raises: ContactNotFound, InvalidInput (blank or long name, data that is no plain JSON
     object of bounded size)."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     clean = check_text(name, "name").strip()
     problems: list[Problem] = []
     if not clean:
@@ -52,6 +52,6 @@ async def list_events(
 
     Raises: ContactNotFound.
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     await uow.contacts.get(contact_id, frozenset())
     return await uow.events.for_contact(contact_id, limit, before_id)

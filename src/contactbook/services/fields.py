@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import (
     DuplicateField,
     FieldNotFound,
@@ -36,7 +36,7 @@ async def list_fields(
     uow: UnitOfWork, ctx: RequestContext, scope: FieldScope | None = FieldScope.CONTACT
 ) -> list[FieldDefinition]:
     """The account's definitions of `scope` (all scopes when None), by id."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     catalog = await uow.field_catalog()
     return [d for d in catalog.values() if scope is None or d.scope is scope]
 
@@ -45,7 +45,7 @@ async def get_field(
     uow: UnitOfWork, ctx: RequestContext, field_id: int, scope: FieldScope | None = None
 ) -> FieldDefinition:
     """Raises: FieldNotFound."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     definition = (await uow.field_catalog()).get(field_id)
     if definition is None or (scope is not None and definition.scope is not scope):
         raise FieldNotFound(field_id)
@@ -58,7 +58,7 @@ async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -
 
     Raises: InvalidInput, DuplicateField.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     key = data.key if data.key is not None else slugify_key(data.name)
     reserved = data.scope is FieldScope.CONTACT
     problems: list[Problem] = [
@@ -110,7 +110,7 @@ async def update_field(
 
     Raises: FieldNotFound, InvalidInput, DuplicateField.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     current = await get_field(uow, ctx, field_id, scope)
     problems = check_definition_text(changes.name, changes.description)
     if changes.key is not None and changes.key != current.key:
@@ -144,7 +144,7 @@ async def delete_fields(
 ) -> int:
     """Delete definitions (only those of `scope` when given) and every value stored under
     them; return how many went. Unknown ids are skipped."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     if scope is not None:
         catalog = await uow.field_catalog()
         field_ids = [i for i in field_ids if i in catalog and catalog[i].scope is scope]

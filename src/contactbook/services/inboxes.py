@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import (
     INBOX_NAME_MAX_LENGTH,
@@ -19,13 +19,13 @@ from contactbook.storage.uow import UnitOfWork
 
 
 async def list_inboxes(uow: UnitOfWork, ctx: RequestContext) -> list[Inbox]:
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.inboxes.list_all()
 
 
 async def get_inbox(uow: UnitOfWork, ctx: RequestContext, inbox_id: int) -> Inbox:
     """Raises: InboxNotFound."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.inboxes.get(inbox_id)
 
 
@@ -37,7 +37,7 @@ async def create_inbox(
     avatar_url: str | None = None,
 ) -> Inbox:
     """Raises: InvalidInput (blank or long name)."""
-    ctx.require(Scope.ADMIN)
+    ctx.require(KeyScope.ADMIN)
     clean = check_text(name, "name").strip()
     if not clean or len(clean) > INBOX_NAME_MAX_LENGTH:
         raise InvalidInput.single(
@@ -72,7 +72,7 @@ async def add_contact_identity(
     Raises: ContactNotFound, InboxNotFound, InvalidInput (no source id can be derived, or it is
     taken by another contact).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     await uow.contacts.lock([contact_id])  # its identities change; read them after the lock
     contact = await uow.contacts.get(contact_id, frozenset({"inboxes"}))
     inbox = await uow.inboxes.get(inbox_id)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.lists import ContactList, ListChanges, ListInput, clean_list_text
 from contactbook.domain.queries import Condition
@@ -26,19 +26,19 @@ async def list_lists(
     descending: bool = False,
 ) -> tuple[list[ContactList], int]:
     """A page of lists and the number of lists matching `where`."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.lists.page(offset, limit, where, sort, descending)
 
 
 async def get_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> ContactList:
     """Raises: ListNotFound."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.lists.get(list_id)
 
 
 async def create_list(uow: UnitOfWork, ctx: RequestContext, data: ListInput) -> ContactList:
     """Raises: InvalidInput (name 3..50, description ≤ 255), DuplicateList."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     name, description = clean_list_text(data.name, data.description)
     assert name is not None
     if data.is_default:
@@ -53,7 +53,7 @@ async def update_list(
 
     Raises: ListNotFound, InvalidInput, DuplicateList.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     current = await uow.lists.get(list_id)
     name, description = clean_list_text(changes.name, changes.description)
     updated = replace(
@@ -74,7 +74,7 @@ async def delete_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> Non
 
     Raises: ListNotFound.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     # Members first, then the list (the lock order); the delete names every membership it
     # removes, so a member that joined meanwhile is touched too.
     await uow.contacts.lock(await uow.lists.member_ids([list_id]))
@@ -89,7 +89,7 @@ async def attach_contacts(
 
     Raises: InvalidInput naming unknown `lists` or `contacts` (nothing changes then).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
     added = await uow.lists.add_members(lists, contacts)
     await uow.contacts.touch([cid for _, cid in added], utcnow())
@@ -103,7 +103,7 @@ async def detach_contacts(
 
     Raises: InvalidInput naming unknown `lists` or `contacts`.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
     removed = await uow.lists.remove_members(lists, contacts)
     await uow.contacts.touch([cid for _, cid in removed], utcnow())

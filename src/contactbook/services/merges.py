@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import Busy, ContactNotFound
 from contactbook.domain.merges import merge_changes
 from contactbook.services.contacts import update_contact
@@ -28,7 +28,7 @@ async def merge_contacts(
 
     Raises: ContactNotFound (either id), InvalidInput, DuplicateContact.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     # The lock order: the buckets of the phone the base may take over, then both contacts
     # (ascending id); relations are read after the locks. The mergee's phone is peeked first,
     # and a change to it in between means another writer got there first: run again.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.fields import (
     KEY_MAX_LENGTH,
     FieldDefinition,
@@ -29,7 +29,7 @@ async def define_named_field(
 
     Raises: InvalidInput, DuplicateField (a concurrent writer took the key first).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     # Fresh: a field another process adopted since it was cached no longer leaves its key free.
     catalog = await uow.field_catalog(fresh=True)
     # An implicit field's key is free: the create adopts that field.

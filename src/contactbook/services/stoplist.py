@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode, StopEntryNotFound
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import Condition
@@ -25,7 +25,7 @@ async def list_stop_entries(
     descending: bool = False,
 ) -> tuple[list[StopEntry], int]:
     """A page of stop entries and the number matching."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.stoplist.page(offset, limit, channels, where, list_id, sort, descending)
 
 
@@ -36,7 +36,7 @@ async def stop_phones(
 
     Raises: InvalidInput naming `phones.N` or `channels` (nothing changes then).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     numbers = _normalise(ctx, phones, channels)
     return await uow.stoplist.add(numbers, channels, utcnow())
 
@@ -46,7 +46,7 @@ async def release_entries(
 ) -> int:
     """Take `channels` off the given entries (an entry left with none is deleted); return how
     many entries were touched. Unknown ids are skipped."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     if not channels:
         raise InvalidInput.single("channels", ProblemCode.REQUIRED, "Give at least one channel.")
     return await uow.stoplist.remove_ids(entry_ids, channels, utcnow())
@@ -59,7 +59,7 @@ async def release_phones(
 
     Raises: InvalidInput.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     numbers = _normalise(ctx, phones, channels)
     return await uow.stoplist.remove_phones(numbers, channels, utcnow())
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem
 from contactbook.domain.tags import (
     Tag,
@@ -22,7 +22,7 @@ from contactbook.storage.uow import UnitOfWork
 
 async def list_tags(uow: UnitOfWork, ctx: RequestContext) -> list[tuple[Tag, int]]:
     """Every tag of the account with how many contacts carry it."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.tags.list_all()
 
 
@@ -37,7 +37,7 @@ async def update_tag(
 
     Raises: TagNotFound, InvalidInput, Conflict (the new name is taken).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     tag = await uow.tags.get_by_name(check_text(name, "name"))
     clean_name = normalise_tag_name(new_name, "name") if new_name is not None else tag.name
     clean_color = check_color(color) if color is not None else tag.color
@@ -53,7 +53,7 @@ async def delete_tag(uow: UnitOfWork, ctx: RequestContext, name: str) -> None:
 
     Raises: TagNotFound.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     tag = await uow.tags.get_by_name(check_text(name, "name"))
     await uow.contacts.lock(await uow.tags.carriers(tag.id))  # contacts first: the lock order
     await uow.contacts.touch(await uow.tags.delete(tag), utcnow())
@@ -70,7 +70,7 @@ async def add_contact_tags(
 
     Raises: ContactNotFound, InvalidInput.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     await uow.contacts.get(contact_id, frozenset(), lock=True)
     now = utcnow()
     stored = await uow.tags.ensure(clean_tags(tags), now)
@@ -90,7 +90,7 @@ async def remove_contact_tags(
 
     Raises: ContactNotFound.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     names = [check_text(name, f"tags.{index}.name") for index, name in enumerate(names)]
     await uow.contacts.get(contact_id, frozenset(), lock=True)
     found = await uow.tags.find(names)
@@ -110,7 +110,7 @@ async def set_contact_tags(
 
     Raises: ContactNotFound, InvalidInput.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     await uow.contacts.get(contact_id, frozenset(), lock=True)
     now = utcnow()
     stored = await uow.tags.ensure(clean_tags(tags), now)

@@ -2,10 +2,10 @@
 
 Notificore, HelpCrunch and Chatwoot page by offset. An OFFSET walks every skipped row, so page
 900,000 costs 30,000 times page one. For the listings these APIs ask most (all contacts of a
-scope, or of one list, by id) this module keeps checkpoints: the id at every `STEP`th position,
-computed in one snapshot together with the account's data version. While that version is
-current the checkpoints are exact, and a page at offset O starts from the checkpoint before O,
-skipping fewer than `STEP` rows. When the version has moved, the page takes the plain OFFSET
+visibility, or of one list, by id) this module keeps checkpoints: the id at every `STEP`th
+position, computed in one snapshot together with the account's data version. While that version
+is current the checkpoints are exact, and a page at offset O starts from the checkpoint before
+O, skipping fewer than `STEP` rows. When the version has moved, the page takes the plain OFFSET
 path and the checkpoints are recomputed in the background: never slower than before.
 """
 

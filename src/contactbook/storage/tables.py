@@ -377,7 +377,7 @@ jobs = Table(
     Column("finished_at", UTCDateTime),
     Column("heartbeat_at", UTCDateTime),
     # Fencing token: moved by every claim; a runner's batch commits only while it still holds
-    # the lease it claimed (see `services.job_runner`).
+    # the lease it claimed (see `services.jobs.runner`).
     Column("lease", BigInteger, nullable=False, server_default=text("0")),
     # The job's file as it was written (an upload, an export): checked before it is served or
     # imported. Null for jobs from before files were sealed, and for exports not yet written.

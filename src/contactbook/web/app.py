@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     runtime = Runtime.build(settings or get_settings())
 
     worker = JobWorker(runtime)
-    runtime.extras["jobs"] = worker
+    runtime.jobs = worker
 
     async def credentials_revision() -> int:
         async with runtime.db.unit(write=False) as uow:

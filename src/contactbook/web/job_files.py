@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contactbook.services import job_files
+from contactbook.services.jobs import files as job_files
 from contactbook.web.runtime import Runtime
 
 _SLOT = "installation_id"
@@ -22,8 +22,3 @@ async def account_folder(runtime: Runtime, account_id: int) -> Path:
         runtime.extras[_SLOT] = installation
     folder = Path(runtime.settings.import_dir)
     return job_files.account_folder(folder, installation, account_id)
-
-
-async def job_path(runtime: Runtime, account_id: int, job_id: int, suffix: str) -> Path:
-    """Where a job's file lives: `<import_dir>/<installation>/<account>/<job>.<suffix>`."""
-    return job_files.job_file(await account_folder(runtime, account_id), job_id, suffix)

@@ -7,8 +7,8 @@ import contextlib
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 
-from contactbook.services.job_runner import JobRunner
-from contactbook.services.workers import process_pool
+from contactbook.services.jobs.process_pool import process_pool
+from contactbook.services.jobs.runner import JobRunner
 from contactbook.web.runtime import Runtime
 
 

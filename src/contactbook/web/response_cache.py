@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.storage.uow import Database
 
 MIB = 1024 * 1024
@@ -54,7 +54,7 @@ class ResponseCache:
         when it is a 200). `vary` adds what besides method, path and query shapes the answer."""
         if not self.enabled:
             return await produce()
-        ctx.require(Scope.READ)
+        ctx.require(KeyScope.READ)
         version = await self.db.data_version(ctx.account_id)
         key = (ctx.account_id, request.method, request.url.path, request.url.query, *vary)
         entry = self._entries.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fastapi.telemetry import TelemetryConfig
 
@@ -18,15 +19,34 @@ def telemetry_config(settings: Settings) -> TelemetryConfig:
     return {"tracing": on, "metrics": on, "logs": on}
 
 
+class JobWaker(Protocol):
+    """The process's job runner, as a request that queued a job sees it."""
+
+    def wake(self) -> None:
+        """Look for queued jobs now rather than at the next idle poll."""
+
+
 @dataclass
 class Runtime:
-    """Per-process state of the web app."""
+    """Per-process state of the web app.
+
+    `extras` holds what a module builds lazily for itself (the rate limiter, the installation
+    secret, Notificore's signing keys…), under a slot name private to that module, which checks
+    the type of what it reads back.
+    """
 
     settings: Settings
     db: Database
     auth_cache: AuthCache
     responses: ResponseCache
+    # None until the app sets its worker (and in a process that runs no jobs).
+    jobs: JobWaker | None = None
     extras: dict[str, object] = field(default_factory=dict)
+
+    def wake_jobs(self) -> None:
+        """Tell the job runner, if this process has one, that a job was queued."""
+        if self.jobs is not None:
+            self.jobs.wake()
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -1,51 +1,19 @@
-"""Receiving import files: streamed to disk, never held in memory, bounded by the upload limit
-(not the JSON body limit) while they stream in."""
+"""Receiving import files: the uploaded bytes as a stream, never held in memory, bounded by the
+upload limit (not the JSON body limit) while they arrive; `accept_import` stores them."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 from starlette.requests import Request
 
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat
-from contactbook.domain.job_files import FileSeal, Sealer
+from contactbook.services.jobs.import_acceptance import UploadTooLarge
 from contactbook.web.body_limit import ContentTooLarge, allow_body
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl",
                 "application/x-jsonlines")  # fmt: skip
-
-
-class UploadTooLarge(Exception):
-    """The upload passed the configured size limit."""
-
-
-async def store(chunks: AsyncIterator[bytes], target: Path, limit: int) -> FileSeal:
-    """Write `chunks` to `target` (atomically: a partial upload never appears); return its
-    seal (size and SHA-256, computed as the bytes pass).
-
-    Raises: UploadTooLarge.
-    """
-    partial = target.with_suffix(target.suffix + ".part")
-    sealer = Sealer()
-    try:
-        with partial.open("wb") as out:
-            async for chunk in chunks:
-                sealer.update(chunk)
-                if sealer.size > limit:
-                    raise UploadTooLarge
-                out.write(chunk)
-        os.replace(partial, target)
-    except ContentTooLarge as exc:  # the request's own limit, counted as the bytes arrived
-        raise UploadTooLarge from exc
-    finally:
-        partial.unlink(missing_ok=True)
-        closer = getattr(chunks, "aclose", None)
-        if closer is not None:
-            await closer()  # an upload cut short still releases its spooled file
-    return sealer.seal()
 
 
 def format_of(given: str | None, content_type: str | None, filename: str | None) -> ImportFormat:
@@ -96,4 +64,18 @@ async def upload_chunks(
                 await form.close()  # drops the parser's spooled temporary file
 
         return from_part(), part.filename, part.content_type
-    return request.stream(), None, content_type
+    return _bounded(request.stream()), None, content_type
+
+
+async def _bounded(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The raw body's bytes; the request's own limit, counted as they arrive, is an
+    `UploadTooLarge` like the upload limit."""
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except ContentTooLarge as exc:
+        raise UploadTooLarge from exc
+    finally:
+        closer = getattr(chunks, "aclose", None)
+        if closer is not None:
+            await closer()

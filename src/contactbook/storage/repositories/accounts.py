@@ -9,9 +9,9 @@ from sqlalchemy import BigInteger, Text, bindparam, cast, delete, func, insert, 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.accounts import Account, ApiKey
-from contactbook.domain.context import Scope
+from contactbook.domain.context import KeyScope
 from contactbook.domain.errors import AccountNotFound
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import (
     account_counters,
@@ -55,8 +55,8 @@ _REVISION = select(instance_settings.c.value).where(
 )
 
 
-def _scopes(text: str) -> frozenset[Scope]:
-    return frozenset(Scope(part) for part in text.split(",") if part)
+def _scopes(text: str) -> frozenset[KeyScope]:
+    return frozenset(KeyScope(part) for part in text.split(",") if part)
 
 
 class AccountRepository:
@@ -114,11 +114,11 @@ class AccountRepository:
         account_id: int,
         key_id: int,
         digest: str,
-        scopes: frozenset[Scope],
+        scopes: frozenset[KeyScope],
         name: str | None,
         now: datetime,
     ) -> ApiKey:
-        ordered = sorted(scopes, key=list(Scope).index)
+        ordered = sorted(scopes, key=list(KeyScope).index)
         await self.conn.execute(
             insert(api_keys).values(
                 account_id=account_id,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.imports import Existing
-from contactbook.storage.dialect import insert_ignore, one_of
+from contactbook.storage.backend_sql import insert_ignore, one_of
 from contactbook.storage.ids import next_ids
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.repositories.contacts import WRITABLE

@@ -20,8 +20,8 @@ from contactbook.domain.queries import (
     Expr,
     Not,
     Op,
-    Scope,
     SortKey,
+    Visibility,
 )
 from contactbook.storage.tables import (
     contact_inboxes,
@@ -46,9 +46,9 @@ class QueryCompiler:
 
     def where(self, query: ContactQuery) -> list[ColumnElement[bool]]:
         clauses: list[ColumnElement[bool]] = [contacts.c.account_id == self.account_id]
-        if query.scope is Scope.WITH_PHONE:
+        if query.visibility is Visibility.WITH_PHONE:
             clauses.append(contacts.c.phone.is_not(None))
-        elif query.scope is Scope.RESOLVED:
+        elif query.visibility is Visibility.RESOLVED:
             clauses.append(
                 or_(
                     contacts.c.phone.is_not(None),

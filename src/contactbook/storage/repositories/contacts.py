@@ -27,7 +27,7 @@ from contactbook.domain.contacts import Contact, CustomValue
 from contactbook.domain.errors import ContactNotFound, DuplicateContact, PreconditionFailed
 from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
-from contactbook.storage.dialect import one_of
+from contactbook.storage.backend_sql import one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.positions import MIN_OFFSET, PositionIndex
@@ -338,16 +338,16 @@ class ContactRepository:
 
     def _position_key(self, query: ContactQuery) -> tuple[Any, ...] | None:
         """The listing's checkpoint key, for the listings checkpoints serve: by id, over a
-        whole scope or one list."""
+        whole visibility or one list."""
         if query.sort not in ((), (SortKey("id"),)):
             return None
         if query.where is None:
-            return (self.account_id, query.scope, None)
+            return (self.account_id, query.visibility, None)
         cond = query.where
         if isinstance(cond, Condition) and cond.target == "lists" and cond.op in (Op.EQ, Op.IN):
             values = cond.value if isinstance(cond.value, list | tuple) else (cond.value,)
             if len(values) == 1:
-                return (self.account_id, query.scope, int(str(values[0])))
+                return (self.account_id, query.visibility, int(str(values[0])))
         return None
 
     async def _data_version(self) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import DuplicateField, FieldNotFound
 from contactbook.domain.fields import FieldDefinition, FieldScope, FieldType
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.repositories._errors import violated
 from contactbook.storage.tables import contacts, fields

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import InboxNotFound
 from contactbook.domain.inboxes import ChannelType, ContactInbox, Inbox
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import contact_inboxes, inboxes
 

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contactbook.domain.errors import DuplicateList, ListNotFound
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import Condition, Op
-from contactbook.storage.dialect import insert_ignore, one_of
+from contactbook.storage.backend_sql import insert_ignore, one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.repositories._errors import violated

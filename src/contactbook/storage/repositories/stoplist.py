@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.queries import Condition, Op
 from contactbook.domain.stoplist import COUNTED_CHANNELS, Channel, StopEntry
-from contactbook.storage.dialect import one_of
+from contactbook.storage.backend_sql import one_of
 from contactbook.storage.ids import next_ids
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.locks import lock_phones

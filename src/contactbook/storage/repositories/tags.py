@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import Conflict, TagNotFound
 from contactbook.domain.tags import DEFAULT_TAG_COLOR, Tag, TagInput
-from contactbook.storage.dialect import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore
 from contactbook.storage.ids import next_ids
 from contactbook.storage.tables import contact_tags, tags
 

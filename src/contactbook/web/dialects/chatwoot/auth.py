@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import AccountNotFound
 from contactbook.services import accounts
 from contactbook.web.credentials import credentials
@@ -55,7 +55,7 @@ async def administrator(ctx: Annotated[RequestContext, Depends(caller)]) -> Requ
 
     Raises: Forbidden.
     """
-    ctx.require(Scope.ADMIN)
+    ctx.require(KeyScope.ADMIN)
     return ctx
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import ContactInput
 from contactbook.domain.errors import InvalidInput
-from contactbook.domain.queries import ContactQuery, Expr, Scope
+from contactbook.domain.queries import ContactQuery, Expr, Visibility
 from contactbook.services import contact_inboxes, contacts, fields
 from contactbook.web.dialects.chatwoot.answers import (
     ContactPayload,
@@ -55,10 +55,12 @@ router = APIRouter(route_class=DialectRoute)
 INBOXES = frozenset({"inboxes"})
 
 
-def _query(params: dict[str, Any], scope: Scope, where: Expr | None, **kw: Any) -> ContactQuery:
+def _query(
+    params: dict[str, Any], visibility: Visibility, where: Expr | None, **kw: Any
+) -> ContactQuery:
     page, _ = page_of(params)
     return ContactQuery(
-        scope=scope,
+        visibility=visibility,
         where=where,
         sort=sort_keys(params.get("sort")),
         offset=offset_of(page),
@@ -85,7 +87,7 @@ async def contacts_list(request: Request, ctx: Ctx, rt: Rt, params: Params) -> R
     async def render() -> Response:
         labels = params.get("labels")
         wanted = labels if isinstance(labels, list) else [labels] if labels else []
-        query = _query(params, Scope.RESOLVED, labels_expr(wanted), with_total=True)
+        query = _query(params, Visibility.RESOLVED, labels_expr(wanted), with_total=True)
         async with rt.db.unit(ctx, write=False) as uow:
             found = await contacts.list_contacts(uow, ctx, query)
         return _page(params, found.items, found.total or 0)
@@ -105,7 +107,7 @@ async def contacts_search(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
         q = str(params.get("q") or "").strip()
         if not q:
             raise ChatwootReply.error("Specify search string with parameter q")
-        query = _query(params, Scope.ALL, search_expr(q), probe_next=True)
+        query = _query(params, Visibility.ALL, search_expr(q), probe_next=True)
         async with rt.db.unit(ctx, write=False) as uow:
             found = await contacts.list_contacts(uow, ctx, query)
         body = page_json(
@@ -132,7 +134,7 @@ async def contacts_filter(request: Request, ctx: Ctx, rt: Rt, params: Params) ->
         async with rt.db.unit(ctx, write=False) as uow:
             definitions = {d.key: d for d in await fields.list_fields(uow, ctx)}
             where = filter_expr(params.get("payload"), definitions, utcnow().date())
-            query = _query(params, Scope.RESOLVED, where, with_total=True)
+            query = _query(params, Visibility.RESOLVED, where, with_total=True)
             found = await contacts.list_contacts(uow, ctx, query)
         return _page(params, found.items, found.total or 0)
 

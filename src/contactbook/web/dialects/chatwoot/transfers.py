@@ -11,14 +11,20 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from contactbook.domain.imports import ImportFormat, ImportOptions
-from contactbook.services import job_files, jobs
+from contactbook.services.jobs import files, queue
+from contactbook.services.jobs.import_acceptance import (
+    EmptyUpload,
+    Upload,
+    UploadTooLarge,
+    accept_import,
+)
 from contactbook.web.dialects.chatwoot.auth import AdminCtx
 from contactbook.web.dialects.chatwoot.errors import ChatwootReply
-from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.job_files import account_folder
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.routes import DialectRoute
-from contactbook.web.uploads import UploadTooLarge, store, upload_chunks
+from contactbook.web.uploads import upload_chunks
 
 router = APIRouter(route_class=DialectRoute)
 
@@ -37,28 +43,25 @@ def _ok() -> Response:
 )
 async def import_contacts(request: Request, ctx: AdminCtx, rt: Rt) -> Response:
     """Queue the CSV in the multipart field `import_file`."""
+
+    async def receive() -> Upload:
+        try:
+            chunks, filename, _ = await upload_chunks(request, "import_file", limit)
+        except UploadTooLarge:
+            raise
+        except Exception as exc:  # no multipart body, or no such part
+            raise ChatwootReply.error("File is blank") from exc
+        return Upload(chunks, filename, ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES))
+
+    limit = rt.settings.max_upload_bytes
+    units, folder = (lambda: rt.db.unit(ctx)), (lambda: account_folder(rt, ctx.account_id))
     try:
-        chunks, filename, _ = await upload_chunks(
-            request, "import_file", rt.settings.max_upload_bytes
-        )
+        await accept_import(units, ctx, receive, folder, limit)
     except UploadTooLarge as exc:
         raise ChatwootReply.error("File is too large") from exc
-    except Exception as exc:  # no multipart body, or no such part
+    except EmptyUpload as exc:
         raise ChatwootReply.error("File is blank") from exc
-    async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-    path = await job_path(rt, ctx.account_id, job_id, ImportFormat.CSV.value)
-    try:
-        seal = await store(chunks, path, rt.settings.max_upload_bytes)
-    except UploadTooLarge as exc:
-        raise ChatwootReply.error("File is too large") from exc
-    if seal.size == 0:
-        path.unlink(missing_ok=True)
-        raise ChatwootReply.error("File is blank")
-    options = ImportOptions(ImportFormat.CSV, aliases=COLUMN_ALIASES)
-    async with rt.db.unit(ctx) as uow:
-        await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    rt.wake_jobs()
     return _ok()
 
 
@@ -67,8 +70,8 @@ async def export_contacts(ctx: AdminCtx, rt: Rt) -> Response:
     """Queue a CSV export of every contact."""
     folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-        path = job_files.job_file(folder, job_id, "export.csv")
-        await jobs.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+        job_id = await queue.new_job_id(uow, ctx)
+        path = files.job_file(folder, job_id, "export.csv")
+        await queue.queue_export(uow, ctx, job_id, str(path), ImportFormat.CSV)
+    rt.wake_jobs()
     return _ok()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.responses import Response
 
-from contactbook.domain.context import Scope
+from contactbook.domain.context import KeyScope
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.inboxes import ChannelType
 from contactbook.services import accounts, inboxes
@@ -69,7 +69,7 @@ async def create_key(body: KeyIn, ctx: Ctx, rt: Rt) -> Response:
     scope the new key gets (a key grants only what it holds)."""
     async with rt.db.unit(ctx) as uow:
         issued = await accounts.create_key(
-            uow, ctx, frozenset(Scope(s) for s in body.scopes), body.name
+            uow, ctx, frozenset(KeyScope(s) for s in body.scopes), body.name
         )
     return Json(
         {

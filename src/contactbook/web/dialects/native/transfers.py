@@ -15,20 +15,26 @@ from contactbook.domain.errors import InvalidInput, JobNotFound, ProblemCode
 from contactbook.domain.imports import ImportFormat, ImportOptions, OnConflict
 from contactbook.domain.jobs import Job, JobKind, JobState
 from contactbook.domain.text import check_text
-from contactbook.services import job_files, jobs
-from contactbook.services.exports import export_contacts
+from contactbook.services.jobs import files, queue
+from contactbook.services.jobs.exports import export_contacts
+from contactbook.services.jobs.import_acceptance import (
+    EmptyUpload,
+    Upload,
+    UploadTooLarge,
+    accept_import,
+)
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.errors import problem
 from contactbook.web.dialects.native.openapi import CONTACTS_FILE, REFUSED_ROWS
 from contactbook.web.dialects.native.paths import PREFIX
 from contactbook.web.dialects.native.schemas import JobItemsOut, JobOut
-from contactbook.web.job_files import account_folder, job_path
+from contactbook.web.job_files import account_folder
 from contactbook.web.kit.ids import PathId, QueryId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.openapi import uploaded_file
 from contactbook.web.responses import Json
 from contactbook.web.routes import DialectRoute
-from contactbook.web.uploads import UploadTooLarge, format_of, store, upload_chunks
+from contactbook.web.uploads import format_of, upload_chunks
 
 router = APIRouter(tags=["import and export"], route_class=DialectRoute)
 
@@ -103,25 +109,21 @@ async def create_import(
     if list_ is not None:
         check_text(list_, "list")  # names a stored list: text that reaches SQL
     codec = check_encoding(encoding)  # before the upload is read and stored
-    async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-    try:
-        chunks, filename, content_type = await upload_chunks(
-            request, "file", rt.settings.max_upload_bytes
-        )
+
+    async def receive() -> Upload:
+        chunks, filename, content_type = await upload_chunks(request, "file", limit)
         fmt = format_of(format_, content_type, filename)
-        path = await job_path(rt, ctx.account_id, job_id, fmt.value)
-        seal = await store(chunks, path, rt.settings.max_upload_bytes)
+        return Upload(chunks, filename, ImportOptions(fmt, on_conflict, list_, encoding=codec))
+
+    limit = rt.settings.max_upload_bytes
+    units, folder = (lambda: rt.db.unit(ctx)), (lambda: account_folder(rt, ctx.account_id))
+    try:
+        job = await accept_import(units, ctx, receive, folder, limit)
     except UploadTooLarge:
-        limit = rt.settings.max_upload_bytes
         return problem(413, "upload_too_large", f"Uploads are limited to {limit} bytes.")
-    if seal.size == 0:
-        path.unlink(missing_ok=True)
-        raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.")
-    options = ImportOptions(fmt, on_conflict, list_, encoding=codec)
-    async with rt.db.unit(ctx) as uow:
-        job = await jobs.queue_import(uow, ctx, job_id, str(path), seal, options, filename)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+    except EmptyUpload as exc:
+        raise InvalidInput.single("file", ProblemCode.REQUIRED, "The file is empty.") from exc
+    rt.wake_jobs()
     location = f"{PREFIX}/imports/{job.id}"
     return Json(job_out(job), 202, headers={"Location": location})
 
@@ -129,14 +131,14 @@ async def create_import(
 @router.get("/imports", response_model=JobItemsOut, operation_id="ListImports")
 async def list_imports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        found = await jobs.list_jobs(uow, ctx, JobKind.IMPORT)
+        found = await queue.list_jobs(uow, ctx, JobKind.IMPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
 @router.get("/imports/{job_id}", response_model=JobOut, operation_id="GetImport")
 async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.IMPORT, job_id)
     return Json(job_out(job))
 
 
@@ -149,7 +151,7 @@ async def get_import(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
 async def get_import_errors(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     """The refused rows so far, as CSV: line, field, reason, then the row's cells."""
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.IMPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.IMPORT, job_id)
     if not job.errors_path or not job.rejected:
         raise JobNotFound(job_id, "This import has refused no rows.")
     return FileResponse(
@@ -198,24 +200,24 @@ async def create_export(
     """Write an export file in the background; download it from `links.file` when done."""
     folder = await account_folder(rt, ctx.account_id)
     async with rt.db.unit(ctx) as uow:
-        job_id = await jobs.new_job_id(uow, ctx)
-        path = job_files.job_file(folder, job_id, f"export.{format_.value}")
-        job = await jobs.queue_export(uow, ctx, job_id, str(path), format_, list_)
-    rt.extras["jobs"].wake()  # type: ignore[attr-defined]
+        job_id = await queue.new_job_id(uow, ctx)
+        path = files.job_file(folder, job_id, f"export.{format_.value}")
+        job = await queue.queue_export(uow, ctx, job_id, str(path), format_, list_)
+    rt.wake_jobs()
     return Json(job_out(job), 202, headers={"Location": f"{PREFIX}/exports/{job.id}"})
 
 
 @router.get("/exports", response_model=JobItemsOut, operation_id="ListExports")
 async def list_exports(ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        found = await jobs.list_jobs(uow, ctx, JobKind.EXPORT)
+        found = await queue.list_jobs(uow, ctx, JobKind.EXPORT)
     return Json({"items": [job_out(job) for job in found]})
 
 
 @router.get("/exports/{job_id}", response_model=JobOut, operation_id="GetExport")
 async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.EXPORT, job_id)
     return Json(job_out(job))
 
 
@@ -227,11 +229,11 @@ async def get_export(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
 )
 async def get_export_file(job_id: PathId, ctx: Ctx, rt: Rt) -> Response:
     async with rt.db.unit(ctx, write=False) as uow:
-        job = await jobs.get_job(uow, ctx, JobKind.EXPORT, job_id)
+        job = await queue.get_job(uow, ctx, JobKind.EXPORT, job_id)
     if job.state is not JobState.SUCCEEDED:
         return problem(409, "not_ready", f"The export is {job.state.value}; try again later.")
     # Served from the handle that was checked: a file put at the path later is not sent.
-    handle = await job_files.opened_job_file(job)
+    handle = await files.opened_job_file(job)
     fmt = ImportFormat(job.format)
     return StreamingResponse(
         _read_through(handle),

@@ -21,8 +21,8 @@ from contactbook.domain.queries import (
     CustomField,
     Expr,
     Op,
-    Scope,
     SortKey,
+    Visibility,
     all_of,
     check_query,
 )
@@ -120,7 +120,7 @@ def contact_listing(items: QueryItems) -> ContactQuery:
     where = Condition("lists", Op.IN, tuple(dict.fromkeys(groups))) if groups else None
     check_query(where, "groups[]")
     return ContactQuery(
-        scope=Scope.WITH_PHONE,
+        visibility=Visibility.WITH_PHONE,
         where=where,
         sort=(SortKey("id"),),
         offset=page.offset,
@@ -134,7 +134,7 @@ def contact_search(search: Search) -> ContactQuery:
     """Raises: InvalidInput naming the bad criterion part."""
     where = all_of(*_each(search.criteria, _contact_condition))
     return ContactQuery(
-        scope=Scope.WITH_PHONE,
+        visibility=Visibility.WITH_PHONE,
         where=where,
         sort=(SortKey(search.order.sort, descending=search.order.descending),),
         offset=search.page.offset,

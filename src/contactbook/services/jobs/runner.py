@@ -6,7 +6,7 @@ lives). Each batch records the job's progress in its own transaction, under the 
 fencing token: a worker that lost the lease cannot commit. If the worker stops (a restart, a
 crash), the job keeps its last committed progress and the next worker to take the lease
 resumes after the last committed row. A job whose file is gone, or is not the one it wrote (see
-`services.job_files`), fails with a message saying so.
+`services.jobs.files`), fails with a message saying so.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from contactbook.domain.errors import DomainError, InvalidInput
 from contactbook.domain.imports import ImportFormat, ImportOptions, ImportSummary, OnConflict
 from contactbook.domain.job_files import Sealer
 from contactbook.domain.jobs import Job, JobKind, JobState
-from contactbook.services.exports import export_contacts
-from contactbook.services.import_files import ErrorFile, ImportFile, keep_errors_up_to
-from contactbook.services.import_runner import Progress, run_import
-from contactbook.services.job_files import checked_job_file
+from contactbook.services.jobs.exports import export_contacts
+from contactbook.services.jobs.files import checked_job_file
+from contactbook.services.jobs.import_files import ErrorFile, ImportFile, keep_errors_up_to
+from contactbook.services.jobs.import_pipeline import Progress, run_import
 from contactbook.storage.leases import JobLeases, Lease
 from contactbook.storage.uow import UnitOfWork
 

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from contactbook.domain.contacts import BOOL_FIELDS, TEXT_FIELDS, Contact
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.fields import FieldScope
 from contactbook.domain.imports import CANONICAL_COLUMNS, LIST_SEPARATOR, ImportFormat
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
@@ -34,7 +34,7 @@ async def export_contacts(
 
     Raises: ListNotFound (before the first chunk) when `list_id` names no list of the account.
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     async with units() as uow:
         if list_id is not None:
             await uow.lists.get(list_id)

@@ -27,7 +27,7 @@ from contactbook.domain.encodings import (
 )
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.imports import ImportFormat, RowError, object_columns
-from contactbook.services.file_decoding import check_decodes
+from contactbook.services.jobs.import_decoding import check_decodes
 
 RawRow = tuple[int, dict[str, Any] | None]
 """(line number of the row's start, the row's cells by column; None for a row that could not be

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.fields import (
     FieldDefinition,
@@ -57,7 +57,7 @@ async def prepare_import(
 
     Raises: InvalidInput (a column that cannot be a field key, a bad list name), Forbidden.
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     target = ImportTarget({}, ctx.default_region)
     await define_columns(uow, header, target)
     if options.list_name:
@@ -143,7 +143,7 @@ async def write_batch(
 
     Raises: RowsRaced when a concurrent writer took a unique value meanwhile (retry the batch).
     """
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     bulk = uow.bulk
     rows, unknown = await _refuse_unknown_lists(uow, rows)
     # The lock order: the buckets of the phones the rows give, then the stored contacts they
@@ -292,5 +292,5 @@ async def _lists(
 
 async def refresh_statistics(uow: UnitOfWork, ctx: RequestContext) -> None:
     """After a bulk load: let the database's planner see the new rows."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     await uow.bulk.refresh_statistics()

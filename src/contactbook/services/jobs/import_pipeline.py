@@ -31,8 +31,7 @@ from contactbook.domain.imports import (
     custom_columns,
     object_of,
 )
-from contactbook.services.import_files import ErrorFile, ImportFile, RawRow
-from contactbook.services.imports import (
+from contactbook.services.jobs.import_batches import (
     ImportTarget,
     column_key,
     define_columns,
@@ -40,6 +39,7 @@ from contactbook.services.imports import (
     refresh_statistics,
     write_batch,
 )
+from contactbook.services.jobs.import_files import ErrorFile, ImportFile, RawRow
 from contactbook.storage.repositories.bulk import RowsRaced
 from contactbook.storage.uow import UnitOfWork
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contactbook.domain.clock import utcnow
-from contactbook.domain.context import RequestContext, Scope
+from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import JobNotFound
 from contactbook.domain.imports import ImportFormat, ImportOptions
 from contactbook.domain.job_files import FileSeal
@@ -15,7 +15,7 @@ MAX_LISTED = 100
 
 async def new_job_id(uow: UnitOfWork, ctx: RequestContext) -> int:
     """Reserve an id (the upload is stored under it before the job row exists)."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     return await uow.jobs.new_id()
 
 
@@ -29,7 +29,7 @@ async def queue_import(
     filename: str | None = None,
 ) -> Job:
     """Queue the import of an uploaded file (already stored at `path`, with `seal`)."""
-    ctx.require(Scope.WRITE)
+    ctx.require(KeyScope.WRITE)
     job = Job(
         id=job_id,
         account_id=ctx.account_id,
@@ -65,7 +65,7 @@ async def queue_export(
 
     Raises: ListNotFound.
     """
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     if list_id is not None:
         await uow.lists.get(list_id)
     job = Job(
@@ -83,7 +83,7 @@ async def queue_export(
 
 async def get_job(uow: UnitOfWork, ctx: RequestContext, kind: JobKind, job_id: int) -> Job:
     """Raises: JobNotFound (also for another account's job or another kind)."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     job = await uow.jobs.get(job_id)
     if job.kind is not kind:
         raise JobNotFound(job_id)
@@ -92,5 +92,5 @@ async def get_job(uow: UnitOfWork, ctx: RequestContext, kind: JobKind, job_id: i
 
 async def list_jobs(uow: UnitOfWork, ctx: RequestContext, kind: JobKind) -> list[Job]:
     """The account's latest jobs of `kind`, newest first."""
-    ctx.require(Scope.READ)
+    ctx.require(KeyScope.READ)
     return await uow.jobs.recent(kind, MAX_LISTED)

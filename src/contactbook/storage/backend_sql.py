@@ -1,4 +1,8 @@
-"""Small helpers for the statements SQLite and PostgreSQL spell differently."""
+"""Statements the two SQL backends, SQLite and PostgreSQL, spell differently, each written once.
+
+Each helper asks the connection which backend it talks to (SQLAlchemy calls that its dialect;
+in this project "dialect" names a vendor API, so the module says backend).
+"""
 
 from __future__ import annotations
 
