@@ -49,10 +49,13 @@ async def get_contact(
     ctx: RequestContext,
     contact_id: int,
     include: frozenset[str] = DEFAULT_INCLUDE,
+    *,
+    visibility: Visibility = Visibility.ALL,
 ) -> Contact:
-    """Raises: ContactNotFound (another account's id looks the same)."""
+    """Raises: ContactNotFound (another account's id, or a contact `visibility` hides, looks
+    the same)."""
     ctx.require(Scope.READ)
-    return await uow.contacts.get(contact_id, include)
+    return _shown(await uow.contacts.get(contact_id, include), visibility)
 
 
 async def find_contact(
@@ -119,6 +122,7 @@ async def update_contact(
     condition: VersionCondition | None = None,
     define_missing_fields: bool = False,
     include: frozenset[str] = DEFAULT_INCLUDE,
+    visibility: Visibility = Visibility.ALL,
 ) -> Contact:
     """Change the attributes given in `data`; explicit None clears.
 
@@ -127,12 +131,14 @@ async def update_contact(
     tags, lists) build on the last committed state and concurrent changes are never lost;
     `condition` (If-Match) is checked against that locked version.
 
+    A contact `visibility` hides is not found, and stays as it is.
+
     Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
     """
     ctx.require(Scope.WRITE)
     plain = _Plain(data, ctx)
     await uow.hold_phones([plain.phone])
-    current = await uow.contacts.get(contact_id, frozenset(), lock=True)
+    current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
     check_condition(condition, current.version)
     expected_version = None if condition is None else current.version
     prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
@@ -163,11 +169,14 @@ async def delete_contact(
     contact_id: int,
     *,
     condition: VersionCondition | None = None,
+    visibility: Visibility = Visibility.ALL,
 ) -> None:
-    """Raises: ContactNotFound, PreconditionFailed."""
+    """A contact `visibility` hides is not found, and stays.
+
+    Raises: ContactNotFound, PreconditionFailed."""
     ctx.require(Scope.WRITE)
-    if condition is not None:
-        current = await uow.contacts.get(contact_id, frozenset(), lock=True)
+    if condition is not None or visibility is not Visibility.ALL:
+        current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
         check_condition(condition, current.version)
     if not await uow.contacts.delete_ids([contact_id]):
         raise ContactNotFound(contact_id)
@@ -262,6 +271,19 @@ async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> i
     if single_list is not None and query.scope is Visibility.WITH_PHONE:
         return await uow.lists.members_with_phone(single_list)
     return await uow.contacts.count(query)
+
+
+def _shown(contact: Contact, visibility: Visibility) -> Contact:
+    """`contact`, if a dialect showing only `visibility` can represent it.
+
+    Raises: ContactNotFound (a hidden contact looks like a missing one on every method).
+    """
+    has = {name: getattr(contact, name) is not None for name in LOOKUP_COLUMNS}
+    shown = {Visibility.ALL: True, Visibility.WITH_PHONE: has["phone"],
+             Visibility.RESOLVED: any(has.values())}[visibility]  # fmt: skip
+    if not shown:
+        raise ContactNotFound(contact.id)
+    return contact
 
 
 def _by_scope(totals: tuple[int, int, int], scope: Visibility) -> int:
