@@ -37,6 +37,7 @@ from contactbook.domain.queries import Scope as Visibility
 from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
 from contactbook.services.custom_values import apply_values, resolve_field, typed_values
+from contactbook.services.phone_matching import match_phones
 from contactbook.services.tags import clean_tags
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
@@ -209,7 +210,7 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
     Raises: InvalidInput (a condition names an unknown custom field or has a bad value).
     """
     ctx.require(Scope.READ)
-    query = await resolve_query(uow, query)
+    query = await resolve_query(uow, ctx, query)
     # An unfiltered total comes from the account's counters, read in the page's own statement.
     unfiltered = query.with_total and query.where is None
     items, more, totals = await uow.contacts.page(query, account_totals=unfiltered)
@@ -224,14 +225,15 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
 async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
     """Matches of `query` across pages."""
     ctx.require(Scope.READ)
-    return await _total(uow, ctx, await resolve_query(uow, query))
+    return await _total(uow, ctx, await resolve_query(uow, ctx, query))
 
 
-async def resolve_query(uow: UnitOfWork, query: ContactQuery) -> ContactQuery:
-    """Bind custom field references in conditions and sort keys to their definitions, and type
-    the values compared with them."""
+async def resolve_query(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> ContactQuery:
+    """Bind custom field references in conditions and sort keys to their definitions, type
+    the values compared with them, and put phone values in the stored form."""
     check_query(query.where)
-    where = await _resolve_expr(uow, query.where) if query.where is not None else None
+    where = match_phones(query.where, ctx.default_region)
+    where = await _resolve_expr(uow, where) if where is not None else None
     sort = []
     for key in query.sort:
         if isinstance(key.target, CustomField):

@@ -21,6 +21,7 @@ from contactbook.domain.queries import (
     CustomField,
     Expr,
     Op,
+    PhoneForm,
     Scope,
     SortKey,
     all_of,
@@ -273,7 +274,7 @@ def _phone(c: Criterion, target: str) -> Condition:
         raise _bad_value(c, "This value should contain digits only.")
     if c.operator == "like":
         return Condition(target, Op.CONTAINS, digits)
-    return Condition(target, Op.EQ, "+" + digits)
+    return Condition(target, Op.EQ, digits, phone=PhoneForm.INTERNATIONAL)
 
 
 def _moment(c: Criterion, target: str) -> list[Condition]:
