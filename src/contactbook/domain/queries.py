@@ -96,9 +96,25 @@ class ChannelIdentity:
     channel: str
 
 
+class PhoneForm(StrEnum):
+    """How a dialect writes the phone a condition on "phone" compares with. The service turns
+    the value into the stored (E.164) form once, for whole-value comparisons (EQ, NE, IN,
+    STARTS_WITH); a part of a number (CONTAINS, NOT_CONTAINS) is compared as written, and so is
+    a phone condition without a form.
+    """
+
+    NUMBER = "number"
+    """Any common spelling, national ones read with the account's default region; a value that
+    is no phone number is compared as written (HelpCrunch)."""
+    INTERNATIONAL = "international"
+    """The international digits, their "+" optional: compared as "+" and the value without
+    any "+" (Chatwoot, Notificore). Not read as a number, so a prefix stays a prefix."""
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """`target op value`; `ci` compares text case-insensitively.
+    """`target op value`; `ci` compares text case-insensitively; `phone` says how a phone
+    value is written (see `PhoneForm`).
 
     For IN, CONTAINS and NOT_CONTAINS the value may be a tuple: IN and CONTAINS match any of it,
     NOT_CONTAINS matches none of it. For "tags", EQ means "has the tag" and NE "has not". For a
@@ -110,6 +126,7 @@ class Condition:
     op: Op
     value: object = None
     ci: bool = False
+    phone: PhoneForm | None = None
 
 
 @dataclass(frozen=True, slots=True)

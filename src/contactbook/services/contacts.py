@@ -37,6 +37,7 @@ from contactbook.domain.queries import (
 from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
 from contactbook.services.custom_values import apply_values, resolve_field, typed_values
+from contactbook.services.phone_matching import match_phones
 from contactbook.services.tags import clean_tags
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
@@ -49,10 +50,13 @@ async def get_contact(
     ctx: RequestContext,
     contact_id: int,
     include: frozenset[str] = DEFAULT_INCLUDE,
+    *,
+    visibility: Visibility = Visibility.ALL,
 ) -> Contact:
-    """Raises: ContactNotFound (another account's id looks the same)."""
+    """Raises: ContactNotFound (another account's id, or a contact `visibility` hides, looks
+    the same)."""
     ctx.require(KeyScope.READ)
-    return await uow.contacts.get(contact_id, include)
+    return _shown(await uow.contacts.get(contact_id, include), visibility)
 
 
 async def find_contact(
@@ -119,6 +123,7 @@ async def update_contact(
     condition: VersionCondition | None = None,
     define_missing_fields: bool = False,
     include: frozenset[str] = DEFAULT_INCLUDE,
+    visibility: Visibility = Visibility.ALL,
 ) -> Contact:
     """Change the attributes given in `data`; explicit None clears.
 
@@ -127,12 +132,14 @@ async def update_contact(
     tags, lists) build on the last committed state and concurrent changes are never lost;
     `condition` (If-Match) is checked against that locked version.
 
+    A contact `visibility` hides is not found, and stays as it is.
+
     Raises: ContactNotFound, PreconditionFailed, InvalidInput, DuplicateContact.
     """
     ctx.require(KeyScope.WRITE)
     plain = _Plain(data, ctx)
     await uow.hold_phones([plain.phone])
-    current = await uow.contacts.get(contact_id, frozenset(), lock=True)
+    current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
     check_condition(condition, current.version)
     expected_version = None if condition is None else current.version
     prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
@@ -163,11 +170,14 @@ async def delete_contact(
     contact_id: int,
     *,
     condition: VersionCondition | None = None,
+    visibility: Visibility = Visibility.ALL,
 ) -> None:
-    """Raises: ContactNotFound, PreconditionFailed."""
+    """A contact `visibility` hides is not found, and stays.
+
+    Raises: ContactNotFound, PreconditionFailed."""
     ctx.require(KeyScope.WRITE)
-    if condition is not None:
-        current = await uow.contacts.get(contact_id, frozenset(), lock=True)
+    if condition is not None or visibility is not Visibility.ALL:
+        current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
         check_condition(condition, current.version)
     if not await uow.contacts.delete_ids([contact_id]):
         raise ContactNotFound(contact_id)
@@ -200,7 +210,7 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
     Raises: InvalidInput (a condition names an unknown custom field or has a bad value).
     """
     ctx.require(KeyScope.READ)
-    query = await resolve_query(uow, query)
+    query = await resolve_query(uow, ctx, query)
     # An unfiltered total comes from the account's counters, read in the page's own statement.
     unfiltered = query.with_total and query.where is None
     items, more, totals = await uow.contacts.page(query, account_totals=unfiltered)
@@ -215,14 +225,15 @@ async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuer
 async def count_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> int:
     """Matches of `query` across pages."""
     ctx.require(KeyScope.READ)
-    return await _total(uow, ctx, await resolve_query(uow, query))
+    return await _total(uow, ctx, await resolve_query(uow, ctx, query))
 
 
-async def resolve_query(uow: UnitOfWork, query: ContactQuery) -> ContactQuery:
-    """Bind custom field references in conditions and sort keys to their definitions, and type
-    the values compared with them."""
+async def resolve_query(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> ContactQuery:
+    """Bind custom field references in conditions and sort keys to their definitions, type
+    the values compared with them, and put phone values in the stored form."""
     check_query(query.where)
-    where = await _resolve_expr(uow, query.where) if query.where is not None else None
+    where = match_phones(query.where, ctx.default_region)
+    where = await _resolve_expr(uow, where) if where is not None else None
     sort = []
     for key in query.sort:
         if isinstance(key.target, CustomField):
@@ -262,6 +273,19 @@ async def _total(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> i
     if single_list is not None and query.visibility is Visibility.WITH_PHONE:
         return await uow.lists.members_with_phone(single_list)
     return await uow.contacts.count(query)
+
+
+def _shown(contact: Contact, visibility: Visibility) -> Contact:
+    """`contact`, if a dialect showing only `visibility` can represent it.
+
+    Raises: ContactNotFound (a hidden contact looks like a missing one on every method).
+    """
+    has = {name: getattr(contact, name) is not None for name in LOOKUP_COLUMNS}
+    shown = {Visibility.ALL: True, Visibility.WITH_PHONE: has["phone"],
+             Visibility.RESOLVED: any(has.values())}[visibility]  # fmt: skip
+    if not shown:
+        raise ContactNotFound(contact.id)
+    return contact
 
 
 def _by_visibility(totals: tuple[int, int, int], visibility: Visibility) -> int:

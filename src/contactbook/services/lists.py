@@ -10,6 +10,7 @@ from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.lists import ContactList, ListChanges, ListInput, clean_list_text
 from contactbook.domain.queries import Condition
+from contactbook.services.phone_matching import match_phone_conditions
 from contactbook.storage.uow import UnitOfWork
 
 MAX_CONTACTS_PER_CHANGE = 10_000
@@ -27,6 +28,7 @@ async def list_lists(
 ) -> tuple[list[ContactList], int]:
     """A page of lists and the number of lists matching `where`."""
     ctx.require(KeyScope.READ)
+    where = match_phone_conditions(where, ctx.default_region)
     return await uow.lists.page(offset, limit, where, sort, descending)
 
 

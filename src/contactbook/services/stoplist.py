@@ -10,6 +10,7 @@ from contactbook.domain.errors import InvalidInput, Problem, ProblemCode, StopEn
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import Condition
 from contactbook.domain.stoplist import MAX_PHONES_PER_CHANGE, Channel, StopEntry
+from contactbook.services.phone_matching import match_phone_conditions
 from contactbook.storage.uow import UnitOfWork
 
 
@@ -26,6 +27,7 @@ async def list_stop_entries(
 ) -> tuple[list[StopEntry], int]:
     """A page of stop entries and the number matching."""
     ctx.require(KeyScope.READ)
+    where = match_phone_conditions(where, ctx.default_region)
     return await uow.stoplist.page(offset, limit, channels, where, list_id, sort, descending)
 
 

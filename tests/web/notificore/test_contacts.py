@@ -225,3 +225,24 @@ def test_contacts_without_a_phone_are_not_shown(nc: Notificore) -> None:
         "message": "Invalid contact id",
         "errors": [],
     }
+
+
+def test_a_contact_without_a_phone_is_missing_on_every_method(nc: Notificore) -> None:
+    native = nc.tenant.native
+    group = new_group(nc, "Kept apart")
+    phoneless = native.post(
+        "/contacts", json={"email": "hidden@example.com", "name": "Hidden"}
+    ).json()
+    before = native.get(f"/contacts/{phoneless['id']}")
+    assert before.status_code == 200
+    missing = {"message": "Invalid contact id", "errors": []}
+    path = f"/contacts/{phoneless['id']}"
+    assert json_of(nc.http.get(path), 422) == missing
+    body = {"phone": 380661000010, "groups": [group]}
+    assert json_of(nc.http.put(path, json=body), 422) == missing
+    assert json_of(nc.http.delete(path), 422) == missing
+    after = native.get(f"/contacts/{phoneless['id']}")
+    assert after.status_code == 200
+    assert after.json() == before.json() and after.headers["etag"] == before.headers["etag"]
+    assert after.json()["phone"] is None and after.json()["lists"] == []
+    assert nc.groups.contact_list(group).data.items == 0  # type: ignore[union-attr]

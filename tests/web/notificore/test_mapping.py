@@ -10,7 +10,7 @@ from contactbook.domain.contacts import Contact, CustomValue
 from contactbook.domain.errors import InvalidInput
 from contactbook.domain.fields import FieldDefinition, FieldType
 from contactbook.domain.lists import ContactList
-from contactbook.domain.queries import All, Condition, CustomField, Op
+from contactbook.domain.queries import All, Condition, CustomField, Op, PhoneForm
 from contactbook.web.dialects.notificore import mapping, params, queries, tokens
 from contactbook.web.dialects.notificore.errors import wire_path
 
@@ -131,7 +131,7 @@ def test_criteria_order_and_operation_alias() -> None:
         (
             Condition("id", Op.GT, 3),
             Condition("created_at", Op.LT, datetime(2025, 3, 14, tzinfo=UTC)),
-            Condition("phone", Op.EQ, "+380"),
+            Condition("phone", Op.EQ, "380", phone=PhoneForm.INTERNATIONAL),
         )
     )
 

@@ -6,7 +6,7 @@ batches leaves exactly the batches before it, and can resume after them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from contactbook.domain.clock import utcnow
@@ -23,7 +23,6 @@ from contactbook.domain.imports import (
     BatchPlan,
     CleanRow,
     Entry,
-    Existing,
     ImportOptions,
     ImportSummary,
     RowError,
@@ -205,48 +204,16 @@ async def _write(
         now,
         versions,
     )
-    _account_deltas(uow, changed, written)
     for entry in changed:
-        await _restop(uow, bulk, entry, written)
+        # The counters move by what the update wrote against what was locked before it.
+        assert entry.before is not None
+        assert entry.contact_id is not None
+        after = written.get(entry.contact_id, entry.before)
+        await bulk.count_written(entry.contact_id, entry.before, after)
     related = await _tags(uow, bulk, new, changed)
     related |= await _lists(uow, bulk, plan.entries, target)
     # A stored contact that only gained a tag or a list still changed: its version moves once.
     await uow.contacts.touch(sorted((related & set(versions)) - set(written)), now)
-
-
-def _account_deltas(
-    uow: UnitOfWork, changed: Sequence[Entry], written: Mapping[int, Existing]
-) -> None:
-    """The account totals move by what the update wrote against what was locked before it."""
-    phones = resolved = 0
-    for entry in changed:
-        before = entry.before
-        assert before is not None
-        assert entry.contact_id is not None
-        after = written.get(entry.contact_id, before)
-        phones += int(after.phone is not None) - int(before.phone is not None)
-        was = before.phone or before.email or before.external_id
-        resolved += int(bool(after.phone or after.email or after.external_id)) - int(bool(was))
-    uow.ledger.contacts(0, phones, resolved)
-
-
-async def _restop(
-    uow: UnitOfWork, bulk: BulkContactRepository, entry: Entry, written: Mapping[int, Existing]
-) -> None:
-    """An update that moved a phone moves the phone and stop counts of the contact's lists."""
-    before = entry.before
-    assert before is not None
-    assert entry.contact_id is not None
-    new_phone = written.get(entry.contact_id, before).phone
-    if new_phone == before.phone:
-        return
-    was = before.phone is not None and await uow.stoplist.is_counted(before.phone)
-    now = new_phone is not None and await uow.stoplist.is_counted(new_phone)
-    await bulk.shift_list_counts(
-        entry.contact_id,
-        with_phone=int(new_phone is not None) - int(before.phone is not None),
-        stopped=int(now) - int(was),
-    )
 
 
 async def _tags(

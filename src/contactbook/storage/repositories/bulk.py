@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.imports import Existing
 from contactbook.storage.backend_sql import insert_ignore, one_of
+from contactbook.storage.counters import Counters, Identity
 from contactbook.storage.ids import next_ids
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.repositories.contacts import WRITABLE
@@ -42,6 +43,7 @@ class BulkContactRepository:
         self.account_id = account_id
         self.ledger = ledger
         self.pg = conn.dialect.name == "postgresql"
+        self.counters = Counters(conn, account_id, ledger)
         self._lists = ListRepository(conn, account_id, ledger)
 
     async def match(
@@ -132,13 +134,7 @@ class BulkContactRepository:
                 if "UNIQUE" in str(exc):
                     raise RowsRaced from exc
                 raise
-        with_phone = sum(1 for r in records if r["phone"] is not None)
-        resolved = sum(
-            1
-            for r in records
-            if r["phone"] is not None or r["email"] is not None or r["external_id"] is not None
-        )
-        self.ledger.contacts(len(records), with_phone, resolved)
+        self.counters.contacts_moved(map(Identity.of, records), +1)
         return ids
 
     def _record(
@@ -254,10 +250,10 @@ class BulkContactRepository:
             for table in ("contacts", "list_members", "contact_tags"):
                 await self.conn.exec_driver_sql(f"ANALYZE {table}")
 
-    async def shift_list_counts(self, contact_id: int, *, with_phone: int, stopped: int) -> None:
-        await self._lists.shift_counts_of_contact(
-            contact_id, with_phone=with_phone, stopped=stopped
-        )
+    async def count_written(self, contact_id: int, before: Existing, after: Existing) -> None:
+        """The counters an update moved: `after` was written over `before` (as locked)."""
+        self.counters.identity_changed(Identity.of(before), Identity.of(after))
+        await self.counters.phone_changed(contact_id, before.phone, after.phone)
 
     # --- relations and counters ---------------------------------------------------------------
 

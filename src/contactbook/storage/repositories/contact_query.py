@@ -23,6 +23,7 @@ from contactbook.domain.queries import (
     SortKey,
     Visibility,
 )
+from contactbook.storage.counters import resolved
 from contactbook.storage.tables import (
     contact_inboxes,
     contact_tags,
@@ -49,13 +50,7 @@ class QueryCompiler:
         if query.visibility is Visibility.WITH_PHONE:
             clauses.append(contacts.c.phone.is_not(None))
         elif query.visibility is Visibility.RESOLVED:
-            clauses.append(
-                or_(
-                    contacts.c.phone.is_not(None),
-                    contacts.c.email.is_not(None),
-                    contacts.c.external_id.is_not(None),
-                )
-            )
+            clauses.append(resolved(contacts))
         if query.where is not None:
             clauses.append(self.expr(query.where))
         return clauses

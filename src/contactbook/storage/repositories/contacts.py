@@ -13,7 +13,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal,
     or_,
     select,
     type_coerce,
@@ -28,6 +27,7 @@ from contactbook.domain.errors import ContactNotFound, DuplicateContact, Precond
 from contactbook.domain.fields import FieldDefinition, FieldScope
 from contactbook.domain.queries import Condition, ContactQuery, Op, SortKey
 from contactbook.storage.backend_sql import one_of
+from contactbook.storage.counters import Counters, Identity, stop_counted
 from contactbook.storage.ids import next_id
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.positions import MIN_OFFSET, PositionIndex
@@ -39,7 +39,6 @@ from contactbook.storage.repositories.contact_relations import (
     parse_tags,
     relation_columns,
 )
-from contactbook.storage.repositories.lists import ListRepository, stop_counted
 from contactbook.storage.tables import contacts, list_members
 
 # The account's field definitions by id; called with True to bypass any cache.
@@ -61,12 +60,6 @@ _UNIQUE_CONSTRAINTS = {
     "email": ("uq_contacts_account_id_email", "contacts.email"),
     "external_id": ("uq_contacts_account_id_external_id", "contacts.external_id"),
 }
-
-
-def _flags(phone: object, email: object, external_id: object) -> tuple[int, int]:
-    """(has a phone, is resolved) as 0/1, for the account counters."""
-    has_phone = int(phone is not None)
-    return has_phone, int(bool(has_phone or email is not None or external_id is not None))
 
 
 # Ids a set-based statement handles at once (SQLite binds each id as a parameter).
@@ -98,7 +91,7 @@ class ContactRepository:
         self._catalog = catalog
         self._dialect = conn.dialect.name
         self._compiler = QueryCompiler(account_id, conn.dialect.name)
-        self._lists = ListRepository(conn, account_id, ledger)
+        self.counters = Counters(conn, account_id, ledger)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -469,8 +462,7 @@ class ContactRepository:
             await self.conn.execute(insert(contacts).values(row))
         except IntegrityError as exc:
             raise self._translate(exc) from exc
-        has_phone, resolved = _flags(row.get("phone"), row.get("email"), row.get("external_id"))
-        self.ledger.contacts(1, has_phone, resolved)
+        self.counters.contacts_moved([Identity.of(row)], +1)
         return contact_id
 
     async def update(
@@ -513,11 +505,8 @@ class ContactRepository:
         written = result.first()
         if written is None:
             raise PreconditionFailed(current.version)
-        before = _flags(current.phone, current.email, current.external_id)
-        after = _flags(written.phone, written.email, written.external_id)
-        self.ledger.contacts(0, after[0] - before[0], after[1] - before[1])
-        if written.phone != current.phone:
-            await self._rephone(current.id, current.phone, written.phone)
+        self.counters.identity_changed(Identity.of(current), Identity.of(written))
+        await self.counters.phone_changed(current.id, current.phone, written.phone)
         return int(written.version)
 
     async def touch(self, contact_ids: Sequence[int], now: datetime) -> None:
@@ -583,40 +572,17 @@ class ContactRepository:
             )
             .returning(list_members.c.list_id, list_members.c.contact_id)
         )
-        for list_id, contact_id in left:
-            row = locked[contact_id]
-            self.ledger.members(list_id, -1, -int(row.phone is not None), -int(bool(row.stopped)))
+        phoned = {cid for cid, row in locked.items() if row.phone is not None}
+        stopped = {cid for cid, row in locked.items() if row.stopped}
+        self.counters.memberships_of(left, -1, phoned, stopped)
         gone = await self.conn.execute(
             delete(contacts)
             .where(contacts.c.account_id == self.account_id, one_of(self.conn, contacts.c.id, mine))
             .returning(contacts.c.id)
         )
-        count = 0
-        for (contact_id,) in gone:
-            row = locked[contact_id]
-            has_phone, resolved = _flags(row.phone, row.email, row.external_id)
-            self.ledger.contacts(-1, -has_phone, -resolved)
-            count += 1
-        return count
-
-    async def _rephone(self, contact_id: int, old: object, new: object) -> None:
-        """The phone changed: the lists holding the contact may gain or lose a member with a
-        phone, or a stopped member."""
-        was = await self._counted(old)
-        now = await self._counted(new)
-        await self._lists.shift_counts_of_contact(
-            contact_id,
-            with_phone=int(new is not None) - int(old is not None),
-            stopped=int(now) - int(was),
-        )
-
-    async def _counted(self, phone: object) -> bool:
-        if phone is None:
-            return False
-        row = await self.conn.execute(
-            select(literal(1)).where(stop_counted(literal(self.account_id), literal(phone)))
-        )
-        return row.first() is not None
+        went = [Identity.of(locked[contact_id]) for (contact_id,) in gone]
+        self.counters.contacts_moved(went, -1)
+        return len(went)
 
     @staticmethod
     def _translate(exc: IntegrityError) -> Exception:

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, delete, func, literal, not_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contactbook.storage.repositories.lists import stop_counted
+from contactbook.storage.counters import resolved, stop_counted
 from contactbook.storage.tables import (
     account_counters,
     contact_tags,
@@ -53,11 +53,7 @@ class IntegrityRepository:
         counted = [
             select(func.count()).where(mine),
             select(func.count(contacts.c.phone)).where(mine),
-            select(
-                func.count(
-                    func.coalesce(contacts.c.phone, contacts.c.email, contacts.c.external_id)
-                )
-            ).where(mine),
+            select(func.count()).where(mine, resolved(contacts)),
         ]
         stored = [
             select(func.coalesce(func.sum(account_counters.c[name]), 0)).where(

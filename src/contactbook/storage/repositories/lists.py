@@ -1,10 +1,11 @@
-"""Lists, their members, and the two counters every list keeps.
+"""Lists, their members, and the three counters every list keeps.
 
 `items` is the number of members; `stop_list_count` the number of members whose phone is on the
-stop list for SMS or Viber; `items_with_phone` the number of members with a phone (the total of a
-group's contacts as phone-only APIs list them). All three move by what the statements that move
-membership, phones or stop entries report they changed (recorded in the unit's ledger and
-applied at commit), never by counting on read and never by what was read before a change.
+stop list for a counted channel (SMS or Viber); `items_with_phone` the number of members with a
+phone (the total of a group's contacts as phone-only APIs list them). All three move by what
+the statements that move membership, phones or stop entries report they changed, through
+`storage.counters` (recorded in the unit's ledger and applied at commit), never by counting on
+read and never by what was read before a change.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     delete,
     exists,
     func,
     insert,
-    or_,
     select,
     text,
     update,
@@ -32,10 +31,11 @@ from contactbook.domain.errors import DuplicateList, ListNotFound
 from contactbook.domain.lists import ContactList
 from contactbook.domain.queries import Condition, Op
 from contactbook.storage.backend_sql import insert_ignore, one_of
+from contactbook.storage.counters import Counters
 from contactbook.storage.ids import next_id
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.repositories._errors import violated
-from contactbook.storage.tables import contacts, list_members, lists, stoplist
+from contactbook.storage.tables import contacts, list_members, lists
 
 # Three bound parameters a new membership; SQLite allows 32766 parameters a statement.
 _PAIRS_PER_STATEMENT = 5000
@@ -63,15 +63,6 @@ def to_list(row: Any) -> ContactList:
     )
 
 
-def stop_counted(account_col: Any, phone_col: Any) -> ColumnElement[bool]:
-    """EXISTS a stop entry for the phone on a counted channel (SMS or Viber)."""
-    return exists().where(
-        stoplist.c.account_id == account_col,
-        stoplist.c.phone == phone_col,
-        or_(stoplist.c.sms, stoplist.c.viber),
-    )
-
-
 class ListRepository:
     """The account's lists and memberships."""
 
@@ -79,6 +70,7 @@ class ListRepository:
         self.conn = conn
         self.account_id = account_id
         self.ledger = ledger
+        self.counters = Counters(conn, account_id, ledger)
 
     # --- lists --------------------------------------------------------------------------------
 
@@ -326,7 +318,7 @@ class ListRepository:
         added: list[tuple[int, int]] = []
         for start in range(0, len(wanted), _PAIRS_PER_STATEMENT):
             added += await self._insert_pairs(wanted[start : start + _PAIRS_PER_STATEMENT])
-        await self._count(added, +1)
+        await self.counters.memberships_moved(added, +1)
         return added
 
     async def _insert_pairs(self, pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -377,7 +369,7 @@ class ListRepository:
                 .returning(list_members.c.list_id, list_members.c.contact_id)
             )
             gone += [(row[0], row[1]) for row in rows]
-        await self._count(gone, -1)
+        await self.counters.memberships_moved(gone, -1)
         return gone
 
     async def replace_for_contact(self, contact_id: int, list_ids: Sequence[int]) -> bool:
@@ -401,33 +393,6 @@ class ListRepository:
             changed |= bool(await self.add_members(join, [contact_id]))
         return changed
 
-    async def _count(self, pairs: Sequence[tuple[int, int]], sign: int) -> None:
-        """Record what adding (+1) or removing (-1) these memberships moves."""
-        if not pairs:
-            return
-        phoned, stopped = await self.phone_flags(cid for _, cid in pairs)
-        for lid, cid in pairs:
-            self.ledger.members(lid, sign, sign * (cid in phoned), sign * (cid in stopped))
-
-    async def phone_flags(self, contact_ids: Iterable[int]) -> tuple[set[int], set[int]]:
-        """Of `contact_ids`: those with a phone, and those whose phone is counted as stopped
-        (on SMS or Viber)."""
-        wanted = sorted(set(contact_ids))
-        phoned, stopped = set(), set()
-        for start in range(0, len(wanted), 10_000):
-            rows = await self.conn.execute(
-                select(contacts.c.id, stop_counted(contacts.c.account_id, contacts.c.phone)).where(
-                    contacts.c.account_id == self.account_id,
-                    one_of(self.conn, contacts.c.id, wanted[start : start + 10_000]),
-                    contacts.c.phone.is_not(None),
-                )
-            )
-            for contact_id, is_stopped in rows:
-                phoned.add(contact_id)
-                if is_stopped:
-                    stopped.add(contact_id)
-        return phoned, stopped
-
     async def members_with_phone(self, list_id: int) -> int:
         """How many of the list's members have a phone (a maintained counter); a list that
         does not exist has none."""
@@ -437,48 +402,6 @@ class ListRepository:
             )
         )
         return self.ledger.seen_with_phone(list_id, int(row.scalar_one_or_none() or 0))
-
-    # --- counter upkeep for changes made elsewhere ---------------------------------------------
-
-    async def shift_counts_of_contact(
-        self, contact_id: int, *, with_phone: int = 0, stopped: int = 0
-    ) -> None:
-        """The contact gained or lost a phone (`with_phone` ±1), or its phone moved on or off
-        the counted stop list (`stopped` ±1): every list holding it moves with it."""
-        if with_phone == 0 and stopped == 0:
-            return
-        rows = await self.conn.execute(
-            select(list_members.c.list_id).where(
-                list_members.c.account_id == self.account_id,
-                list_members.c.contact_id == contact_id,
-            )
-        )
-        for (list_id,) in rows:
-            self.ledger.members(list_id, with_phone=with_phone, stopped=stopped)
-
-    async def shift_stop_count_of_phones(self, phones: Sequence[str], delta: int) -> None:
-        """Phones moved on (+1) or off (-1) the counted stop list: every list holding a
-        contact with one of them moves by the number of such members. The caller holds the
-        phones' buckets and the contacts holding them, so these memberships stand still."""
-        if not phones or delta == 0:
-            return
-        rows = await self.conn.execute(
-            select(list_members.c.list_id, func.count())
-            .select_from(
-                list_members.join(
-                    contacts,
-                    (contacts.c.account_id == list_members.c.account_id)
-                    & (contacts.c.id == list_members.c.contact_id),
-                )
-            )
-            .where(
-                list_members.c.account_id == self.account_id,
-                one_of(self.conn, contacts.c.phone, list(phones), String()),
-            )
-            .group_by(list_members.c.list_id)
-        )
-        for list_id, count in rows:
-            self.ledger.members(list_id, stopped=delta * int(count))
 
 
 _PG_ADD_MEMBERS = """

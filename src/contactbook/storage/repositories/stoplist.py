@@ -26,20 +26,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.queries import Condition, Op
-from contactbook.domain.stoplist import COUNTED_CHANNELS, Channel, StopEntry
+from contactbook.domain.stoplist import Channel, StopEntry
 from contactbook.storage.backend_sql import one_of
+from contactbook.storage.counters import STOP_FLAGS, Counters
 from contactbook.storage.ids import next_ids
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.locks import lock_phones
-from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.tables import contacts, list_members, stoplist
-
-_FLAG = {
-    Channel.SMS: stoplist.c.sms,
-    Channel.VIBER: stoplist.c.viber,
-    Channel.RCS: stoplist.c.rcs,
-    Channel.WHATSAPP: stoplist.c.whatsapp,
-}
 
 
 def to_entry(row: Any) -> StopEntry:
@@ -57,7 +50,7 @@ class StopListRepository:
     def __init__(self, conn: AsyncConnection, account_id: int, ledger: Ledger) -> None:
         self.conn = conn
         self.account_id = account_id
-        self._lists = ListRepository(conn, account_id, ledger)
+        self.counters = Counters(conn, account_id, ledger)
 
     async def page(
         self,
@@ -72,7 +65,7 @@ class StopListRepository:
         """Entries on any of `channels` (all when empty) that meet every condition."""
         conditions: list[ColumnElement[bool]] = [stoplist.c.account_id == self.account_id]
         if channels:
-            conditions.append(or_(*(_FLAG[channel] for channel in channels)))
+            conditions.append(or_(*(STOP_FLAGS[channel] for channel in channels)))
         conditions.extend(self._condition(condition) for condition in where)
         if list_id is not None:
             conditions.append(
@@ -101,7 +94,7 @@ class StopListRepository:
     def _condition(condition: Condition) -> ColumnElement[bool]:
         target, op, value = condition.target, condition.op, condition.value
         if target == "channel":
-            flag = _FLAG[Channel(str(value))]
+            flag = STOP_FLAGS[Channel(str(value))]
             return flag if op is Op.EQ else ~flag
         column: Any = {"id": stoplist.c.id, "phone": stoplist.c.phone,
                        "created_at": stoplist.c.created_at}[str(target)]  # fmt: skip
@@ -218,7 +211,7 @@ class StopListRepository:
             delete(stoplist).where(
                 stoplist.c.account_id == self.account_id,
                 stoplist.c.phone.in_(phones),
-                and_(*(~flag for flag in _FLAG.values())),
+                and_(*(~flag for flag in STOP_FLAGS.values())),
             )
         )
         await self._recount(before, await self.by_phones(phones))
@@ -238,18 +231,13 @@ class StopListRepository:
                 .with_for_update(key_share=True)
             )
 
-    async def is_counted(self, phone: str) -> bool:
-        """True if the phone is stopped on SMS or Viber."""
-        entry = (await self.by_phones([phone])).get(phone)
-        return entry is not None and entry.counted
-
     async def _recount(self, before: dict[str, StopEntry], after: dict[str, StopEntry]) -> None:
         def counted(entries: dict[str, StopEntry], phone: str) -> bool:
             entry = entries.get(phone)
-            return entry is not None and bool(entry.channels & COUNTED_CHANNELS)
+            return entry is not None and entry.counted
 
         phones = set(before) | set(after)
         on = sorted(p for p in phones if counted(after, p) and not counted(before, p))
         off = sorted(p for p in phones if counted(before, p) and not counted(after, p))
-        await self._lists.shift_stop_count_of_phones(on, +1)
-        await self._lists.shift_stop_count_of_phones(off, -1)
+        await self.counters.phones_stopped(on, +1)
+        await self.counters.phones_stopped(off, -1)

@@ -17,6 +17,7 @@ from contactbook.domain.queries import (
     Expr,
     Not,
     Op,
+    PhoneForm,
     SortKey,
     check_query,
     check_search_text,
@@ -163,12 +164,12 @@ def _standard(key: str, operator: str, values: list[Any], today: date) -> Expr:
         hits = Condition(column, Op.CONTAINS, texts, ci=True)
         return hits if operator == "contains" else Not(hits)
     first = values[0]
-    if key == "phone_number":
-        first = "+" + str(first).replace("+", "")
-        if operator == "starts_with":
-            return Condition(column, Op.STARTS_WITH, first)
+    # Chatwoot takes a phone as its international digits, the "+" optional.
+    phone = PhoneForm.INTERNATIONAL if key == "phone_number" else None
+    if operator == "starts_with":  # phone_number's only
+        return Condition(column, Op.STARTS_WITH, str(first), phone=phone)
     text = str(first).lower() if isinstance(first, str) else str(first)
-    equal = Condition(column, Op.EQ, text, ci=key != "phone_number")
+    equal = Condition(column, Op.EQ, text, ci=phone is None, phone=phone)
     if operator == "equal_to":
         return equal
     # Chatwoot compares with SQL `!=`, which never holds for a missing value; only a name

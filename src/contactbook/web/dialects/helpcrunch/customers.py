@@ -61,7 +61,7 @@ async def customers_list(
 @router.post("/customers/search", response_model=CustomerPageOut)
 async def customers_search(request: Request, body: SearchIn, ctx: Ctx, rt: Rt) -> Response:
     async def render() -> Response:
-        query = contact_query(search_paging(body), search_filter(body, ctx.default_region))
+        query = contact_query(search_paging(body), search_filter(body))
         async with rt.db.unit(ctx, write=False) as uow:
             page = await contacts.list_contacts(uow, ctx, query)
         return _page([customer_out(c) for c in page.items], page.total)

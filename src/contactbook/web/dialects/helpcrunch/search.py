@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.ids import parse_int64
-from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import (
     MAX_CONDITIONS,
     All,
@@ -22,6 +21,7 @@ from contactbook.domain.queries import (
     ContactQuery,
     Expr,
     Op,
+    PhoneForm,
     SortKey,
     check_query,
     check_search_text,
@@ -130,7 +130,7 @@ def search_paging(body: SearchIn) -> Paging:
     return Paging(body.offset, body.limit, body.sort, body.order)
 
 
-def search_filter(body: SearchIn, default_region: str | None) -> Expr | None:
+def search_filter(body: SearchIn) -> Expr | None:
     """The condition tree of a search; no filter matches everyone.
 
     Raises: InvalidInput naming every bad `filter[i].*` and `comparison` at once.
@@ -150,7 +150,7 @@ def search_filter(body: SearchIn, default_region: str | None) -> Expr | None:
     conditions: list[Expr] = []
     for index, item in enumerate(body.filter or ()):
         try:
-            conditions.append(filter_condition(item, f"filter[{index}]", default_region))
+            conditions.append(filter_condition(item, f"filter[{index}]"))
         except InvalidInput as exc:
             problems.extend(exc.problems)
     if problems:
@@ -165,7 +165,7 @@ def search_filter(body: SearchIn, default_region: str | None) -> Expr | None:
     return where
 
 
-def filter_condition(item: FilterIn, path: str, default_region: str | None) -> Expr:
+def filter_condition(item: FilterIn, path: str) -> Expr:
     """One filter as a condition.
 
     Raises: InvalidInput naming `<path>.field`, `<path>.operator` or `<path>.value`.
@@ -196,11 +196,10 @@ def filter_condition(item: FilterIn, path: str, default_region: str | None) -> E
     if kind == DATE:
         return Condition(target, op, _moment(item.value, value_path))
     text = _string(item.value, value_path)
-    if target == "phone" and op in (Op.EQ, Op.NE):
-        text = _phone_or_text(text, default_region)
     if op in (Op.CONTAINS, Op.NOT_CONTAINS):
         return Condition(target, op, text, ci=True)
-    return Condition(target, op, text)
+    # A phone is given in any common spelling; the service finds its stored form.
+    return Condition(target, op, text, phone=PhoneForm.NUMBER if target == "phone" else None)
 
 
 def _tag_names(value: object, path: str) -> list[str]:
@@ -248,11 +247,3 @@ def _string(value: object, path: str) -> str:
             path, ProblemCode.INVALID_TYPE, "This value should be of type string.", value
         )
     return check_search_text(value, path)
-
-
-def _phone_or_text(text: str, default_region: str | None) -> str:
-    """Phones are stored in E.164: look up the stored form of any common spelling."""
-    try:
-        return normalise_phone(text, default_region).e164
-    except InvalidInput:
-        return text

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from contactbook.domain.errors import ContactNotFound, InvalidInput, ProblemCode
+from contactbook.domain.queries import Visibility
 from contactbook.services import contacts
 from contactbook.web.dialects.notificore.answers import ContactFound, ContactOne, ContactPage
 from contactbook.web.dialects.notificore.auth import Ctx
@@ -39,6 +40,9 @@ from contactbook.web.routes import DialectRoute
 router = APIRouter(route_class=DialectRoute)
 
 MAX_BULK_DELETE = 5000
+# Contacts without a phone are not representable here (docs/design.md §3.6): every method on
+# one contact answers for them as for a missing one, as the listings leave them out.
+SHOWN = Visibility.WITH_PHONE
 
 
 @router.get("/contacts", response_model=ContactPage, openapi_extra=query_parameters(*PAGE, GROUPS))
@@ -119,9 +123,9 @@ async def contacts_get(request: Request, contact_id: str, ctx: Ctx, rt: Rt) -> R
     async def render() -> Response:
         cid = path_id(contact_id, ContactNotFound)
         async with rt.db.unit(ctx, write=False) as uow:
-            contact = await contacts.get_contact(uow, ctx, cid, include=WITH_LISTS)
-        if contact.phone is None:
-            raise ContactNotFound(cid)  # not representable here (docs/design.md §3.6)
+            contact = await contacts.get_contact(
+                uow, ctx, cid, include=WITH_LISTS, visibility=SHOWN
+            )
         return Json({"data": contact_out(contact)})
 
     return await rt.responses.respond(request, ctx, render)
@@ -136,7 +140,9 @@ async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -
     data, paths = contact_in(body.phone, body.groups, body.field_values())
     with custom_paths(paths):
         async with rt.db.unit(ctx) as uow:
-            contact = await contacts.update_contact(uow, ctx, cid, data, include=WITH_LISTS)
+            contact = await contacts.update_contact(
+                uow, ctx, cid, data, include=WITH_LISTS, visibility=SHOWN
+            )
     return Json({"data": contact_out(contact)})
 
 
@@ -144,7 +150,7 @@ async def contacts_update(contact_id: str, request: Request, ctx: Ctx, rt: Rt) -
 async def contacts_delete(contact_id: str, ctx: Ctx, rt: Rt) -> Response:
     cid = path_id(contact_id, ContactNotFound)
     async with rt.db.unit(ctx) as uow:
-        await contacts.delete_contact(uow, ctx, cid)
+        await contacts.delete_contact(uow, ctx, cid, visibility=SHOWN)
     return empty()
 
 

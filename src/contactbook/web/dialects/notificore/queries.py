@@ -21,6 +21,7 @@ from contactbook.domain.queries import (
     CustomField,
     Expr,
     Op,
+    PhoneForm,
     SortKey,
     Visibility,
     all_of,
@@ -274,7 +275,7 @@ def _phone(c: Criterion, target: str) -> Condition:
         raise _bad_value(c, "This value should contain digits only.")
     if c.operator == "like":
         return Condition(target, Op.CONTAINS, digits)
-    return Condition(target, Op.EQ, "+" + digits)
+    return Condition(target, Op.EQ, digits, phone=PhoneForm.INTERNATIONAL)
 
 
 def _moment(c: Criterion, target: str) -> list[Condition]:
