@@ -17,11 +17,14 @@ from contactbook.web.dialects.notificore.errors import domain_error as notificor
 
 
 def every_error_class() -> Iterator[type[DomainError]]:
-    pending = [DomainError]
+    pending: list[type[DomainError]] = [DomainError]
     while pending:
         cls = pending.pop()
         yield cls
         pending.extend(cls.__subclasses__())
+
+
+ERROR_CLASSES = sorted(every_error_class(), key=lambda c: c.__name__)
 
 
 def sample(cls: type[DomainError]) -> DomainError:
@@ -49,7 +52,7 @@ RENDERERS: dict[str, Callable[[DomainError], Response]] = {
 
 
 @pytest.mark.parametrize("dialect", sorted(RENDERERS))
-@pytest.mark.parametrize("cls", sorted(every_error_class(), key=lambda c: c.__name__))
+@pytest.mark.parametrize("cls", ERROR_CLASSES)
 def test_every_error_renders_in_every_dialect(dialect: str, cls: type[DomainError]) -> None:
     response = RENDERERS[dialect](sample(cls))
     if issubclass(cls, errors.Busy):
