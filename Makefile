@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install test test-pg lint typecheck imports check fmt run constraints
+.PHONY: install test test-pg lint typecheck imports static coverage check fmt run constraints
 
 install:
 	python3 -m venv .venv && .venv/bin/pip install -q -c constraints.txt -e '.[dev]'
@@ -13,21 +13,22 @@ test:
 test-pg:
 	CONTACTBOOK_TEST_POSTGRES_URL=$(PG_URL) $(PY) -m pytest
 
-lint:
-	$(PY) -m ruff format --check src tests bench
-	$(PY) -m ruff check src tests bench
+# The static checks are listed once, in .ci/checks (CI and pre-commit run the same file).
+lint typecheck imports:
+	PY=$(PY) .ci/checks $@
 
-typecheck:
-	$(PY) -m mypy
+static:
+	PY=$(PY) .ci/checks
 
-imports:
-	.venv/bin/lint-imports
+# The suite on SQLite with branch coverage and the floor of pyproject.toml, as CI runs it.
+coverage:
+	PY=$(PY) .ci/coverage $(PY) -m pytest
 
 fmt:
 	$(PY) -m ruff format src tests
 	$(PY) -m ruff check --fix src tests
 
-check: lint typecheck imports test test-pg
+check: static coverage test-pg
 
 run:
 	.venv/bin/contactbook serve

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from contactbook.domain.errors import InvalidInput
@@ -38,7 +40,9 @@ def test_a_row_goes_through_the_api_rules() -> None:
     assert clean.tags == ["vip", "lead"]
     assert clean.lists == ["Clients", "777"]  # digits in a cell name a list; ids are numbers
     assert clean.custom == {"8": 12, "7": "gold"}
-    assert clean.values["first_seen"].year == 2020
+    first_seen = clean.values["first_seen"]
+    assert isinstance(first_seen, datetime)
+    assert first_seen.year == 2020
 
 
 @pytest.mark.parametrize("cell", ["Clients;ab", "[true]", "[0]", '[{"id": 1}]', "[1.5]"])

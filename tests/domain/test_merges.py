@@ -13,7 +13,8 @@ SEATS = FieldDefinition(2, "seats", "Seats", FieldType.NUMBER)
 
 
 def test_blank_values() -> None:
-    assert all(is_blank(v) for v in (None, "", "  ", {}, [], ()))
+    blanks: tuple[object, ...] = (None, "", "  ", {}, [], ())
+    assert all(is_blank(v) for v in blanks)
     assert not any(is_blank(v) for v in (0, False, "x", {"a": None}, [None]))
 
 

@@ -24,6 +24,7 @@ def written_numbers(draw: st.DrawFn) -> tuple[str, str, str | None]:
     """(expected E.164, the number as a person might write it, the region to parse with)."""
     region = draw(st.sampled_from(REGIONS))
     number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    assert number is not None
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     style = draw(st.sampled_from(["e164", "international", "00", "digits", "national"]))
     if style == "e164":
@@ -167,6 +168,7 @@ def library_says(text: str, region: str | None) -> tuple[str, str | None, str, b
     if phonenumbers.is_valid_number(number):
         kind = TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
         return e164, phonenumbers.region_code_for_number(number), kind, True
+    assert number.country_code is not None
     main = phonenumbers.region_code_for_country_code(number.country_code)
     return e164, None if main == "ZZ" else main, "unknown", False
 

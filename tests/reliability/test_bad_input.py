@@ -78,7 +78,7 @@ def test_keys_naming_impossible_accounts_are_401_in_every_api(
     server: Any, tenant: Tenant, native: Api, notificore: Api, chatwoot: Api, helpcrunch: Api
 ) -> None:
     for key in BAD_KEYS:
-        response = native.client.get("/contacts", headers={"Authorization": b"Bearer " + key})
+        response = native.client.get("/contacts", headers={b"Authorization": b"Bearer " + key})
         assert_problem(response, 401, "unauthenticated", None)
         assert_connection_kept(native, response)
 
@@ -90,13 +90,13 @@ def test_keys_naming_impossible_accounts_are_401_in_every_api(
         for account in (str(tenant.account_id), "1234567890123456789012345"):
             response = chatwoot.client.get(
                 f"{server.url}/api/v1/accounts/{account}/contacts",
-                headers={"api_access_token": key},
+                headers={b"api_access_token": key},
             )
             assert response.status_code == 401, response.text
             assert response.json() == {"error": "Invalid Access Token"}
             assert_connection_kept(chatwoot, response)
 
-        response = helpcrunch.client.get("/customers", headers={"Authorization": b"Bearer " + key})
+        response = helpcrunch.client.get("/customers", headers={b"Authorization": b"Bearer " + key})
         assert response.status_code == 401, response.text
         assert response.json()["errors"] == [
             INVALID_REQUEST,
@@ -288,7 +288,7 @@ def test_nul_in_searched_and_looked_up_text_is_refused_on_both_databases(
             assert_notificore_invalid(response, "search[value]")
             assert_connection_kept(notificore, response)
 
-    for method, path, kwargs, field in [
+    cases: list[tuple[str, str, dict[str, Any], str]] = [
         ("PATCH", "/tags/v%00ip", {"json": {"color": "#ff0000"}}, "name"),
         ("DELETE", "/tags/v%00ip", {}, "name"),
         ("DELETE", f"/contacts/{seeded['contact']['id']}/tags/v%00ip", {}, "name"),
@@ -296,7 +296,8 @@ def test_nul_in_searched_and_looked_up_text_is_refused_on_both_databases(
         ("GET", "/contacts", {"params": {"filter": "pl\x00an:eq:gold"}}, "filter.0"),
         ("POST", "/keys", {"json": {"scopes": ["read"], "name": "k\x00"}}, "name"),
         ("POST", "/keys", {"json": {"scopes": ["read"], "name": "k" * 256}}, "name"),
-    ]:
+    ]
+    for method, path, kwargs, field in cases:
         response = native.client.request(method, path, **kwargs)
         assert_problem(response, 422, "invalid_input", field)
         assert_connection_kept(native, response)
@@ -335,7 +336,7 @@ def test_digits_that_int_cannot_read_are_refused_naming_the_field(
     current = f'"{seeded["contact"]["version"]}"'
     for tag in (b'"\xb2"', b'"' + b"1" * 5000 + b'"'):
         response = native.client.patch(
-            f"/contacts/{contact_id}", json={"name": "Ada"}, headers={"If-Match": tag}
+            f"/contacts/{contact_id}", json={"name": "Ada"}, headers={b"If-Match": tag}
         )
         assert_problem(response, 412, "precondition_failed", None)
         assert response.headers["etag"] == current

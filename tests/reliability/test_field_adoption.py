@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import TypeGuard
 
 import httpx
 
@@ -77,8 +78,8 @@ def test_concurrent_definitions_of_an_implicit_key_adopt_it_once(account: Accoun
         replies = [(index, replies[round_]) for index, replies in enumerate(results)]
         won = [(i, r) for i, r in replies if r is not None and r.status_code in (200, 201)]
         findings.equal(f"{key}: creates that adopted the field", len(won), 1)
-        for _, reply in won:
-            findings.equal(f"{key}: the adopted id", reply.json()["id"], implicit[key])
+        for _, adopted in won:
+            findings.equal(f"{key}: the adopted id", adopted.json()["id"], implicit[key])
         for index, reply in replies:
             if reply is None or (index, reply) in won:
                 continue
@@ -95,6 +96,11 @@ def test_concurrent_definitions_of_an_implicit_key_adopt_it_once(account: Accoun
     findings.conclude(account.database_url, account.id, account.log)
 
 
+def answered(reply: httpx.Response | None) -> TypeGuard[httpx.Response]:
+    """A reply came, and it is a 200."""
+    return reply is not None and reply.status_code == 200
+
+
 def test_definitions_racing_the_writes_that_first_use_a_key(account: Account) -> None:
     """Contact writes that would define a new key implicitly and explicit creates of it, at
     once: every write keeps its value, exactly one create answers like a create."""
@@ -107,21 +113,22 @@ def test_definitions_racing_the_writes_that_first_use_a_key(account: Account) ->
         results: list[int | None] = []
         for key in keys:
             await barrier.wait()
+            body: dict[str, object]
             if index % 2:
                 body = {"attribute_display_name": key.title(), "attribute_key": key,
                         "attribute_model": "contact_attribute"}  # fmt: skip
                 reply = await caller.request(
                     "POST", f"{base}/custom_attribute_definitions", json=body, headers=chatwoot
                 )
-                ok = reply is not None and reply.status_code == 200
-                results.append(reply.json()["id"] if ok else None)
+                results.append(reply.json()["id"] if answered(reply) else None)
             else:
                 body = {"name": f"{key} {index}", "custom_attributes": {key: f"v{index}"}}
                 reply = await caller.request(
                     "POST", f"{base}/contacts", json=body, headers=chatwoot
                 )
-                ok = reply is not None and reply.status_code == 200
-                results.append(reply.json()["payload"]["contact"]["id"] if ok else None)
+                results.append(
+                    reply.json()["payload"]["contact"]["id"] if answered(reply) else None
+                )
         return results
 
     results, tally = together(clients, account.base, account.headers(), client)

@@ -4,6 +4,7 @@ events move over, and every counter stays equal to what a COUNT would say."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
@@ -108,6 +109,6 @@ def test_merging_a_contact_with_itself_or_a_missing_one(
     )
     for base, mergee in ((made.id, theirs.id), (theirs.id, made.id), (made.id, 987654321)):
         with pytest.raises(ContactNotFound):
-            tenant.unit(lambda uow, b=base, m=mergee: merges.merge_contacts(uow, ctx, b, m))
+            tenant.unit(partial(merges.merge_contacts, ctx=ctx, base_id=base, mergee_id=mergee))
     assert other_tenant.native.get(f"/contacts/{theirs.id}").json()["name"] == "Theirs"
     check(tenant, [])

@@ -20,7 +20,7 @@ from tests.support.databases import fresh_database
 NOW = {"now": datetime(2026, 12, 1, tzinfo=UTC)}
 
 
-def _on(url: str, work) -> object:  # type: ignore[no-untyped-def]
+def _on(url: str, work) -> object:
     async def go() -> object:
         engine = make_engine(url, pool_size=1)
         try:

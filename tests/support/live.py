@@ -10,7 +10,7 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import uvicorn
@@ -66,7 +66,7 @@ class LiveServer:
         loop.run_until_complete(self._server.serve())
         loop.close()
 
-    def call(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    def call(self, fn: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
         """Run `await fn(*args, **kwargs)` on the server's loop and return its result."""
         assert self._loop is not None
         return asyncio.run_coroutine_threadsafe(fn(*args, **kwargs), self._loop).result(60)

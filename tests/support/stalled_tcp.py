@@ -12,11 +12,13 @@ import threading
 class StalledServer:
     """Listening on a free loopback port until `stop()`."""
 
+    # Set by the server's thread; declared here so __init__ does not read it as always None.
+    _server: asyncio.Server | None = None
+
     def __init__(self) -> None:
         self._target: tuple[str, int] | None = None
         self._loop = asyncio.new_event_loop()
         self._started = threading.Event()
-        self._server: asyncio.Server | None = None
         self.accepted = 0
         self._thread = threading.Thread(target=self._main, name="stalled-tcp", daemon=True)
         self._thread.start()

@@ -39,7 +39,7 @@ def _import_every_module() -> None:
 def every_error_class() -> Iterator[type[DomainError]]:
     """`DomainError` and every subclass of it that the package defines, recursively."""
     _import_every_module()
-    pending = [DomainError]
+    pending: list[type[DomainError]] = [DomainError]
     while pending:
         cls = pending.pop()
         if cls.__module__.startswith("contactbook."):

@@ -44,7 +44,7 @@ def loaded(tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[in
 def walk(tenant: Tenant, limit: int, **params: str) -> list[int]:
     """Every id a cursor walk of the filtered listing returns, page by page."""
     found: list[int] = []
-    cursor = None
+    cursor: str | None = None
     while True:
         extra = {"cursor": cursor} if cursor else {}
         reply = tenant.native.get("/contacts", params={"limit": limit, **params, **extra})

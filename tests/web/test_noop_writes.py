@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.support.factories import Tenant
@@ -18,7 +20,7 @@ FULL = {
 }
 
 
-def _made(tenant: Tenant) -> tuple[dict[str, object], int]:
+def _made(tenant: Tenant) -> tuple[dict[str, Any], int]:
     native = tenant.native
     assert native.post("/fields", json={"name": "Plan", "key": "plan"}).status_code == 201
     list_id = native.post("/lists", json={"name": "Clients"}).json()["id"]

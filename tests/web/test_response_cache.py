@@ -9,7 +9,7 @@ from tests.support.factories import Tenant
 from tests.support.live import LiveServer
 
 
-def cache_of(server: LiveServer):  # type: ignore[no-untyped-def]
+def cache_of(server: LiveServer):
     return server.app.state.runtime.responses
 
 

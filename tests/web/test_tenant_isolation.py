@@ -20,8 +20,11 @@ def body_for(path: str, theirs: dict[str, object]) -> dict[str, object]:
     if "/members" in path:
         return {"contact_ids": [theirs["contact_id"]]}
     resource = path[len(PREFIX) + 1 :].split("/")[0]
-    return {"contacts": {"name": "x"}, "lists": {"name": "xyz"}, "fields": {"name": "x"},
-            "tags": {"name": "y"}}.get(resource, {})  # fmt: skip
+    bodies: dict[str, dict[str, object]] = {
+        "contacts": {"name": "x"}, "lists": {"name": "xyz"}, "fields": {"name": "x"},
+        "tags": {"name": "y"},
+    }  # fmt: skip
+    return bodies.get(resource, {})
 
 
 def owned(tenant: Tenant) -> dict[str, object]:

@@ -31,7 +31,7 @@ CONTACT_KEYS = {
 def create(cw: httpx.Client, **body: Any) -> dict[str, Any]:
     response = cw.post("/contacts", json=body)
     assert response.status_code == 200, response.text
-    return response.json()["payload"]["contact"]  # type: ignore[no-any-return]
+    return response.json()["payload"]["contact"]
 
 
 def test_create_answers_200_with_contact_and_contact_inbox(cw: httpx.Client, inbox_id: int) -> None:

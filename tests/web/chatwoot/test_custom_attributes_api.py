@@ -94,7 +94,8 @@ def test_list_filters_by_model_and_is_a_bare_array(cw: httpx.Client) -> None:
 
 def test_validation_and_missing_bodies(cw: httpx.Client) -> None:
     path = "/custom_attribute_definitions"
-    for body in ({}, {"unrelated": 1}, {"custom_attribute_definition": {}}):
+    bodies: list[dict[str, object]] = [{}, {"unrelated": 1}, {"custom_attribute_definition": {}}]
+    for body in bodies:
         response = cw.post(path, json=body)
         assert response.status_code == 422
         assert response.json() == {

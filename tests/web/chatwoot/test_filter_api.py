@@ -12,14 +12,14 @@ import pytest
 from tests.support.factories import Tenant
 
 
-def cond(key: str, op: str, values: list[Any] | None = None, join: str | None = None) -> dict:  # type: ignore[type-arg]
+def cond(key: str, op: str, values: list[Any] | None = None, join: str | None = None) -> dict:
     item: dict[str, Any] = {"attribute_key": key, "filter_operator": op, "query_operator": join}
     if values is not None:
         item["values"] = values
     return item
 
 
-def found(cw: httpx.Client, *conditions: dict, **params: Any) -> list[int]:  # type: ignore[type-arg]
+def found(cw: httpx.Client, *conditions: dict, **params: Any) -> list[int]:
     response = cw.post("/contacts/filter", json={"payload": list(conditions)}, params=params)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -27,7 +27,7 @@ def found(cw: httpx.Client, *conditions: dict, **params: Any) -> list[int]:  # t
     return [contact["id"] for contact in body["payload"]]
 
 
-def refused(cw: httpx.Client, *conditions: dict) -> str:  # type: ignore[type-arg]
+def refused(cw: httpx.Client, *conditions: dict) -> str:
     response = cw.post("/contacts/filter", json={"payload": list(conditions)})
     assert response.status_code == 422, response.text
     return str(response.json()["error"])

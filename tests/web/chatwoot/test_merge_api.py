@@ -9,10 +9,10 @@ from tests.support.factories import Tenant
 NOT_FOUND = {"error": "Resource could not be found"}
 
 
-def make(cw: httpx.Client, **body: object) -> dict:  # type: ignore[type-arg]
+def make(cw: httpx.Client, **body: object) -> dict:
     response = cw.post("/contacts", json=body)
     assert response.status_code == 200, response.text
-    return response.json()["payload"]["contact"]  # type: ignore[no-any-return]
+    return response.json()["payload"]["contact"]
 
 
 def test_merge_returns_the_bare_base_contact(

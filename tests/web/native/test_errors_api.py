@@ -39,7 +39,7 @@ def test_malformed_json_is_400(tenant: Tenant) -> None:
 def test_wrong_input_names_the_field_and_changes_nothing(
     tenant: Tenant,
     body: dict,
-    field: str,  # type: ignore[type-arg]
+    field: str,
 ) -> None:
     response = tenant.native.post("/contacts", json=body)
     assert response.status_code == 422, response.text

@@ -41,7 +41,7 @@ def create(tenant: Tenant, **body: object) -> dict[str, Any]:
 def write(tenant: Tenant, method: str, url: str, if_match: str) -> httpx.Response:
     body = None if method == "DELETE" else {"name": "Changed"}
     # Latin-1, as HTTP carries header bytes; httpx would refuse the non-ASCII ones as text.
-    headers = {"If-Match": if_match.encode("latin-1")}
+    headers = {b"If-Match": if_match.encode("latin-1")}
     return tenant.native.request(method, url, json=body, headers=headers)
 
 

@@ -16,7 +16,7 @@ TEXT = (
 )
 
 
-def run(tenant: Tenant, content: bytes, **params: str) -> dict:  # type: ignore[type-arg]
+def run(tenant: Tenant, content: bytes, **params: str) -> dict:
     response = tenant.native.post(
         "/imports", content=content, params=params, headers={"content-type": "text/csv"}
     )
@@ -24,7 +24,7 @@ def run(tenant: Tenant, content: bytes, **params: str) -> dict:  # type: ignore[
     return wait_for_job(tenant.native, f"/imports/{response.json()['id']}")
 
 
-def refused(tenant: Tenant, job: dict) -> list[list[str]]:  # type: ignore[type-arg]
+def refused(tenant: Tenant, job: dict) -> list[list[str]]:
     errors = tenant.native.get(f"/imports/{job['id']}/errors")
     assert errors.status_code == 200
     return list(csv.reader(io.StringIO(errors.text)))[1:]

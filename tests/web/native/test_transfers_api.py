@@ -21,13 +21,13 @@ CSV = (
 )
 
 
-def upload(tenant: Tenant, content: bytes, **params: str) -> dict:  # type: ignore[type-arg]
+def upload(tenant: Tenant, content: bytes, **params: str) -> dict:
     response = tenant.native.post(
         "/imports", content=content, params=params, headers={"content-type": "text/csv"}
     )
     assert response.status_code == 202, response.text
     assert response.headers["location"] == response.json()["links"]["self"]
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def test_raw_csv_upload_imports_in_the_background(tenant: Tenant) -> None:

@@ -44,7 +44,8 @@ def test_login_answers_200_with_bearer(tenant: Tenant) -> None:
 
 def test_refresh_gives_a_working_token(nc: Notificore) -> None:
     fresh = nc.auth.refresh_token()
-    assert isinstance(fresh, TokenSchema) and fresh.bearer
+    assert isinstance(fresh, TokenSchema)
+    assert fresh.bearer
     with sdk_client(nc.tenant.server.url, fresh.bearer) as other:
         assert ContactListApi(other).contact_lists().total == 0
 

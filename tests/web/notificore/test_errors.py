@@ -124,7 +124,7 @@ def test_failed_update_changes_nothing(nc: Notificore) -> None:
         ),
     ],
 )
-def test_validation_errors_name_the_wire_path(nc: Notificore, body: dict, errors: dict) -> None:  # type: ignore[type-arg]
+def test_validation_errors_name_the_wire_path(nc: Notificore, body: dict, errors: dict) -> None:
     response = nc.http.post("/contacts", json=body)
     assert json_of(response, 422) == {"message": INVALID, "errors": errors}
     assert json_of(nc.http.get("/contacts"), 200)["total"] == 0

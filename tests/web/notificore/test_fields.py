@@ -28,7 +28,7 @@ def test_create_answers_201_and_the_sdk_parses_it(nc: Notificore) -> None:
             name="Country", type=ContactFieldType.TEXT, description="The country name"
         )
     )
-    assert made is not None and made.data is not None
+    assert made.data is not None
     assert made.data.name == "Country" and made.data.type is ContactFieldType.TEXT
     assert made.data.description == "The country name" and made.data.is_visible is True
     raw = json_of(nc.http.get("/contacts/fields"), 200)
@@ -143,7 +143,7 @@ def test_keys_are_free_slugs_of_the_name(nc: Notificore) -> None:
         ({"name": "Colour", "type": "text", "description": "d" * 256}, "description"),
     ],
 )
-def test_bad_definitions_are_validation_errors(nc: Notificore, body: dict, key: str) -> None:  # type: ignore[type-arg]
+def test_bad_definitions_are_validation_errors(nc: Notificore, body: dict, key: str) -> None:
     response = json_of(nc.http.post("/contacts/fields", json=body), 422)
     assert response["message"] == "The given data was invalid."
     assert list(response["errors"]) == [key]

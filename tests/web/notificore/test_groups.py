@@ -22,7 +22,7 @@ def test_create_answers_201_with_zero_counters(nc: Notificore) -> None:
     made = nc.groups.contact_list_create(
         ContactListCreateRequest(name="Clients", description="Paying ones", default=True)
     )
-    assert made is not None and made.data is not None
+    assert made.data is not None
     group = made.data
     assert (group.name, group.description, group.default) == ("Clients", "Paying ones", True)
     assert group.items == 0 and group.stop_list_count == 0 and group.created_at is not None
@@ -58,7 +58,8 @@ def test_update_changes_only_what_is_present(nc: Notificore) -> None:
     made = nc.groups.contact_list_create(
         ContactListCreateRequest(name="Keep me", description="Kept", default=True)
     )
-    group = made.data.id  # type: ignore[union-attr]
+    assert made.data is not None and made.data.id is not None
+    group = made.data.id
     renamed = json_of(nc.http.put(f"/groups/{group}", json={"name": "Kept name"}), 200)["data"]
     assert renamed["description"] == "Kept" and renamed["default"] is True
     # the SDK always sends `default` (false unless set): the flag goes, as the spec says
@@ -156,7 +157,7 @@ def test_unknown_groups_are_the_documented_422(nc: Notificore, other_nc: Notific
         ({"name": 123}, "name"),
     ],
 )
-def test_bad_groups_are_validation_errors(nc: Notificore, body: dict, key: str) -> None:  # type: ignore[type-arg]
+def test_bad_groups_are_validation_errors(nc: Notificore, body: dict, key: str) -> None:
     response = json_of(nc.http.post("/groups", json=body), 422)
     assert response["message"] == "The given data was invalid."
     assert list(response["errors"]) == [key]
@@ -172,7 +173,7 @@ def test_bad_groups_are_validation_errors(nc: Notificore, body: dict, key: str) 
         {"contacts": [0], "groups": [1]},
     ],
 )
-def test_bad_membership_bodies(nc: Notificore, body: dict) -> None:  # type: ignore[type-arg]
+def test_bad_membership_bodies(nc: Notificore, body: dict) -> None:
     assert json_of(nc.http.post("/groups/attach", json=body), 422)["errors"]
 
 

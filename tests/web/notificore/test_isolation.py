@@ -21,7 +21,7 @@ EXPECTED = {
 
 def id_routes() -> list[tuple[str, str, str]]:
     """(method, path, parameter) of every dialect route with an id in its path."""
-    found = []
+    found: list[tuple[str, str, str]] = []
     routes = [r for m in (login, fields, contacts, groups, stoplist) for r in m.router.routes]
     for route in routes:
         if isinstance(route, Route) and "{" in route.path:

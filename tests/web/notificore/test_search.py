@@ -22,7 +22,7 @@ from tests.web.notificore.test_contacts import create, new_field, new_group
 
 def search(nc: Notificore, **params: Any) -> dict[str, Any]:
     response = nc.contacts.contacts_search_without_preload_content(**params)
-    return raw_json(response, 200)  # type: ignore[no-any-return]
+    return raw_json(response, 200)
 
 
 def ids(found: dict[str, Any]) -> list[int]:

@@ -83,7 +83,7 @@ def test_detach_skips_foreign_ids(nc: Notificore, other_nc: Notificore) -> None:
         ({"phones": [True], "types": ["sms"]}, "phones0"),
     ],
 )
-def test_bad_attach_bodies_name_the_key(nc: Notificore, body: dict, key: str) -> None:  # type: ignore[type-arg]
+def test_bad_attach_bodies_name_the_key(nc: Notificore, body: dict, key: str) -> None:
     response = json_of(nc.http.post("/stoplist/attach", json=body), 422)
     assert key in response["errors"], response
     assert nc.stoplist.stoplist_items().total == 0
