@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 from tests.support.jobs import wait_for_job
 from tests.support.live import LiveServer
 from tests.web.chatwoot.conftest import chatwoot_http
@@ -60,7 +60,7 @@ def stored_phones(tenant: Tenant) -> list[str | None]:
 
 def test_native_writes_refuse_local_only_numbers(ua_tenant: Tenant) -> None:
     native = ua_tenant.native
-    made = native.post("/contacts", json={"name": "Ann", "phone": "+380661234567"}).json()
+    made = make_contact(native, name="Ann", phone="+380661234567")
     url = f"/contacts/{made['id']}"
     for phone in LOCAL_ONLY:
         assert_native_bad_phone(native.post("/contacts", json={"phone": phone}))
