@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.support.cli import Env, Result, run_cli, run_cli_process
 from tests.support.databases import fresh_database, postgres_server_url
 from tests.support.live import free_port
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    # The timeout only keeps a server that wrongly started from holding the run.
-    return subprocess.run(
-        [sys.executable, "-m", "contactbook", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={k: v for k, v in os.environ.items() if k != "CONTACTBOOK_DATABASE_URL"},
-        cwd=cwd,
-        check=False,
-    )
+def run(*args: str, cwd: Path | None = None) -> Result:
+    """The command without a database URL in its environment: in this process, but `serve` in
+    its own, so that a server that wrongly started is stopped by the timeout."""
+    env: Env = {"CONTACTBOOK_DATABASE_URL": None}
+    if args[0] == "serve":
+        return run_cli_process(*args, env=env, cwd=cwd, timeout=60)
+    return run_cli(*args, env=env, cwd=cwd)
 
 
-def one_error_line(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr[-2000:]
+def one_error_line(done: Result) -> str:
+    assert done.code == 2, (done.code, done.err[-2000:])
+    lines = done.err.splitlines()
+    assert len(lines) == 1, done.err[-2000:]
     assert lines[0].startswith("error: ")
-    assert "serving on" not in done.stderr
+    assert "serving on" not in done.err
     return lines[0]
 
 
@@ -93,7 +87,7 @@ def test_a_refused_connection_names_the_masked_url(csv_file: Path) -> None:
     for command in ("serve", "migrate", "accounts create", "accounts list", "import", "export"):
         done = run(*commands(csv_file)[command], "--database-url", url)
         line = one_error_line(done)
-        assert "s3cret" not in done.stderr
+        assert "s3cret" not in done.err
         assert url.replace("s3cret", "***") in line, line
         assert "connection refused" in line, line
 
@@ -125,7 +119,7 @@ def test_an_unknown_postgres_user(postgres: str, csv_file: Path) -> None:
     for command in ("serve", "migrate", "accounts create", "accounts list", "import", "export"):
         done = run(*commands(csv_file)[command], "--database-url", url)
         line = one_error_line(done)
-        assert "s3cret" not in done.stderr
+        assert "s3cret" not in done.err
         assert "contactbook_nobody:***@" in line, line
         assert "authentication failed or unknown user" in line, line
 
@@ -133,16 +127,16 @@ def test_an_unknown_postgres_user(postgres: str, csv_file: Path) -> None:
 @pytest.mark.parametrize("port", ["99999", "0", "-1", "65536"])
 def test_serve_refuses_a_port_outside_1_to_65535(tmp_path: Path, port: str) -> None:
     done = run("serve", "--port", port, "--database-url", f"sqlite:///{tmp_path}/c.db")
-    assert done.returncode == 2, done.stderr[-2000:]
-    assert "--port" in done.stderr
-    assert "serving on" not in done.stderr
+    assert done.code == 2, done.err[-2000:]
+    assert "--port" in done.err
+    assert "serving on" not in done.err
     assert not (tmp_path / "c.db").exists()
 
 
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with fresh_database(Path(tmp_path_factory.mktemp("dberrors"))) as database_url:
-        assert run("migrate", "--database-url", database_url).returncode == 0
+        assert run("migrate", "--database-url", database_url).code == 0
         yield database_url
 
 
@@ -175,6 +169,6 @@ def test_a_write_command_creates_a_new_sqlite_database(
 ) -> None:
     path = tmp_path / "new.db"
     done = run(*commands(csv_file)[command], "--database-url", f"sqlite:///{path}")
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout)
+    assert done.code == 0, done.err[-2000:]
+    assert json.loads(done.out)
     assert path.is_file()

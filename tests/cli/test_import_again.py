@@ -10,15 +10,15 @@ from pathlib import Path
 from sqlalchemy import text
 
 from contactbook.storage.engine import make_engine
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 
 
 def _import(url: str, account_id: int, source: Path) -> dict[str, int]:
-    done = cli("import", str(source), "--account-id", str(account_id), "--database-url", url,
+    done = run_cli("import", str(source), "--account-id", str(account_id), "--database-url", url,
                "--json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    summary: dict[str, int] = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    summary: dict[str, int] = json.loads(done.out)
     return summary
 
 
@@ -58,14 +58,14 @@ def test_a_file_imported_again_changes_nothing(tmp_path: Path) -> None:
         "+447700900003,Cy,silver,vip;beta,\n"
     )
     with fresh_database(tmp_path) as url:
-        account = json.loads(cli("accounts", "create", "--name", "Again",
-                                 "--database-url", url).stdout)["account_id"]  # fmt: skip
+        account = json.loads(run_cli("accounts", "create", "--name", "Again",
+                                 "--database-url", url).out)["account_id"]  # fmt: skip
         _import(url, account, source)
         first = _versions(url, account)
         _import(url, account, source)
         assert _versions(url, account) == first
-        checked = cli("check", "--account-id", str(account), "--database-url", url)
-        assert checked.returncode == 0, checked.stdout
+        checked = run_cli("check", "--account-id", str(account), "--database-url", url)
+        assert checked.code == 0, checked.out
         # Only a new tag for Bob: his version moves once, nobody else's.
         source.write_text("phone,tags\n+447700900002,new\n+447700900001,vip\n")
         _import(url, account, source)

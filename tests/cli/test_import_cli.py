@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 
 ROWS = [
@@ -31,8 +31,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 def account(url: str) -> str:
-    made = cli("accounts", "create", "--name", "Importer", "--database-url", url)
-    return str(json.loads(made.stdout)["account_id"])
+    made = run_cli("accounts", "create", "--name", "Importer", "--database-url", url)
+    return str(json.loads(made.out)["account_id"])
 
 
 def write(path: Path, rows: list[list[str]]) -> Path:
@@ -45,10 +45,10 @@ def test_import_reports_every_row_and_names_refused_ones(database: tuple[str, Pa
     url, directory = database
     account_id = account(url)
     source = write(directory / "people.csv", ROWS)
-    done = cli("import", str(source), "--account-id", account_id, "--database-url", url,
+    done = run_cli("import", str(source), "--account-id", account_id, "--database-url", url,
                "--list", "Imported", "--json", "--workers", "1")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    summary = json.loads(done.out)
     assert {k: summary[k] for k in ("rows", "created", "updated", "skipped", "rejected")} == {
         "rows": 6, "created": 2, "updated": 1, "skipped": 0, "rejected": 3,
     }  # fmt: skip
@@ -60,8 +60,8 @@ def test_import_reports_every_row_and_names_refused_ones(database: tuple[str, Pa
         ("7", "phone"),
     ]
     assert errors[1][3:] == ROWS[3]  # the refused row as it was
-    again = json.loads(cli("import", str(source), "--account-id", account_id, "--database-url",
-                           url, "--json", "--workers", "0").stdout)  # fmt: skip
+    again = json.loads(run_cli("import", str(source), "--account-id", account_id, "--database-url",
+                           url, "--json", "--workers", "0").out)  # fmt: skip
     assert again["created"] == 0 and again["updated"] == 3
 
 
@@ -69,18 +69,18 @@ def test_export_round_trips_through_import(database: tuple[str, Path]) -> None:
     url, directory = database
     first = account(url)
     write(directory / "a.csv", ROWS)
-    cli("import", str(directory / "a.csv"), "--account-id", first, "--database-url", url)
+    run_cli("import", str(directory / "a.csv"), "--account-id", first, "--database-url", url)
     for fmt in ("csv", "ndjson"):
         exported = directory / f"export.{fmt}"
-        done = cli("export", "--account-id", first, "--format", fmt, str(exported),
+        done = run_cli("export", "--account-id", first, "--format", fmt, str(exported),
                    "--database-url", url)  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        assert done.code == 0, done.err
         second = account(url)
-        imported = cli("import", str(exported), "--account-id", second, "--database-url", url,
+        imported = run_cli("import", str(exported), "--account-id", second, "--database-url", url,
                        "--json")  # fmt: skip
-        assert json.loads(imported.stdout)["rejected"] == 0
-        back = cli("export", "--account-id", second, "--database-url", url).stdout
-        original = cli("export", "--account-id", first, "--database-url", url).stdout
+        assert json.loads(imported.out)["rejected"] == 0
+        back = run_cli("export", "--account-id", second, "--database-url", url).out
+        original = run_cli("export", "--account-id", first, "--database-url", url).out
         rows = lambda text: sorted(tuple(r[1:]) for r in csv.reader(text.splitlines()))  # noqa: E731
         assert rows(back) == rows(original)
 
@@ -88,13 +88,13 @@ def test_export_round_trips_through_import(database: tuple[str, Path]) -> None:
 def test_nothing_to_process_exits_non_zero(database: tuple[str, Path]) -> None:
     url, directory = database
     account_id = account(url)
-    missing = cli("import", str(directory / "nope.csv"), "--account-id", account_id,
+    missing = run_cli("import", str(directory / "nope.csv"), "--account-id", account_id,
                   "--database-url", url)  # fmt: skip
-    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert missing.code == 2 and "no such file" in missing.err
     (directory / "empty.csv").write_text("")
-    empty = cli("import", str(directory / "empty.csv"), "--account-id", account_id,
+    empty = run_cli("import", str(directory / "empty.csv"), "--account-id", account_id,
                 "--database-url", url)  # fmt: skip
-    assert empty.returncode == 2 and "header" in empty.stderr
-    nobody = cli("import", str(directory / "a.csv"), "--account-id", "999999",
+    assert empty.code == 2 and "header" in empty.err
+    nobody = run_cli("import", str(directory / "a.csv"), "--account-id", "999999",
                  "--database-url", url)  # fmt: skip
-    assert nobody.returncode == 2
+    assert nobody.code == 2

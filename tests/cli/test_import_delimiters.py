@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 
 LATIN_1 = (
@@ -29,21 +29,21 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 def account(url: str) -> str:
-    made = cli("accounts", "create", "--name", "Delimiters", "--database-url", url)
-    assert made.returncode == 0, made.stderr
-    return str(json.loads(made.stdout)["account_id"])
+    made = run_cli("accounts", "create", "--name", "Delimiters", "--database-url", url)
+    assert made.code == 0, made.err
+    return str(json.loads(made.out)["account_id"])
 
 
 def imported(url: str, path: Path, *args: str) -> list[dict[str, str]]:
     """The contacts of a new account after importing `path`, which refuses no row."""
     account_id = account(url)
-    done = cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
+    done = run_cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
                "--workers", "0", *args)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["rejected"] == 0, Path(f"{path}.errors.csv").read_text()
-    exported = cli("export", "--account-id", account_id, "--database-url", url)
-    assert exported.returncode == 0, exported.stderr
-    return list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["rejected"] == 0, Path(f"{path}.errors.csv").read_text()
+    exported = run_cli("export", "--account-id", account_id, "--database-url", url)
+    assert exported.code == 0, exported.err
+    return list(csv.DictReader(io.StringIO(exported.out)))
 
 
 @pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
@@ -79,6 +79,6 @@ def test_without_its_encoding_the_message_names_the_line(database: tuple[str, Pa
     path = directory / "excel.csv"
     path.write_bytes(LATIN_1.encode("latin-1"))
     account_id = account(url)
-    done = cli("import", str(path), "--account-id", account_id, "--database-url", url)
-    assert done.returncode == 2
-    assert "header: Line 1, column 3" in done.stderr and "0xE9" in done.stderr, done.stderr
+    done = run_cli("import", str(path), "--account-id", account_id, "--database-url", url)
+    assert done.code == 2
+    assert "header: Line 1, column 3" in done.err and "0xE9" in done.err, done.err

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 
 
@@ -23,18 +23,18 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 def account(url: str) -> str:
-    made = cli("accounts", "create", "--name", "Encodings", "--database-url", url)
-    assert made.returncode == 0, made.stderr
-    return str(json.loads(made.stdout)["account_id"])
+    made = run_cli("accounts", "create", "--name", "Encodings", "--database-url", url)
+    assert made.code == 0, made.err
+    return str(json.loads(made.out)["account_id"])
 
 
 def run_import(url: str, path: Path, *args: str) -> tuple[str, dict[str, int], list[list[str]]]:
     """(account id, summary, error rows without the header) of importing `path` anew."""
     account_id = account(url)
-    done = cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
+    done = run_cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
                *args)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    summary = json.loads(done.out)
     errors = Path(f"{path}.errors.csv")
     rows: list[list[str]] = []
     if errors.exists():  # written from the first refused row on
@@ -44,9 +44,9 @@ def run_import(url: str, path: Path, *args: str) -> tuple[str, dict[str, int], l
 
 
 def exported(url: str, account_id: str) -> list[dict[str, str]]:
-    done = cli("export", "--account-id", account_id, "--database-url", url)
-    assert done.returncode == 0, done.stderr
-    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    done = run_cli("export", "--account-id", account_id, "--database-url", url)
+    assert done.code == 0, done.err
+    rows = list(csv.DictReader(io.StringIO(done.out)))
     for row in rows:
         del row["id"]
     return sorted(rows, key=lambda row: row["phone"])
@@ -136,9 +136,9 @@ def test_a_cp1251_file_imports_like_its_utf8_twin(database: tuple[str, Path]) ->
     assert exported(url, windows) == exported(url, twin)
     # Read as UTF-8, the same file refuses every row (the column named), and loses none.
     # Read as UTF-8 the header holds invalid bytes: the file is refused, naming the column.
-    done = cli("import", str(directory / "cp1251.csv"), "--account-id", account(url),
+    done = run_cli("import", str(directory / "cp1251.csv"), "--account-id", account(url),
                "--database-url", url)  # fmt: skip
-    assert done.returncode == 2 and "header: Line 1, column 5" in done.stderr
+    assert done.code == 2 and "header: Line 1, column 5" in done.err
 
 
 def test_ndjson_with_invalid_bytes(database: tuple[str, Path]) -> None:
@@ -168,10 +168,10 @@ def test_files_that_cannot_be_read_are_refused_whole(database: tuple[str, Path])
     account_id = account(url)
 
     def attempt(path: Path, *args: str) -> str:
-        done = cli("import", str(path), "--account-id", account_id, "--database-url", url,
+        done = run_cli("import", str(path), "--account-id", account_id, "--database-url", url,
                    *args)  # fmt: skip
-        assert done.returncode == 2, (done.stdout, done.stderr)
-        return done.stderr
+        assert done.code == 2, (done.out, done.err)
+        return done.err
 
     (directory / "fine.csv").write_bytes(people(3))
     assert "encoding" in attempt(directory / "fine.csv", "--encoding", "klingon")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 from tests.support.jobs import wait_for_job
 from tests.support.live import free_port
@@ -80,9 +80,11 @@ class Server:
 def test_a_killed_import_resumes_with_exact_counts(tmp_path: Path) -> None:
     created, updated, rejected = make_file(tmp_path / "big.csv")
     with fresh_database(tmp_path) as url:
-        first = json.loads(cli("accounts", "create", "--name", "Big", "--database-url", url).stdout)
+        first = json.loads(
+            run_cli("accounts", "create", "--name", "Big", "--database-url", url).out
+        )
         other = json.loads(
-            cli("accounts", "create", "--name", "Other", "--database-url", url).stdout
+            run_cli("accounts", "create", "--name", "Other", "--database-url", url).out
         )
         server = Server(url, tmp_path)
         big = httpx.Client(base_url=server.base + "/contactbook/v1", timeout=30,
@@ -115,8 +117,10 @@ def test_a_killed_import_resumes_with_exact_counts(tmp_path: Path) -> None:
         assert done["state"] == "succeeded", done
         assert done["counts"] == {"rows": ROWS, "created": created, "updated": updated,
                                   "skipped": 0, "rejected": rejected}  # fmt: skip
-        exported = cli("export", "--account-id", str(first["account_id"]), "--database-url", url)
-        assert len(exported.stdout.strip().splitlines()) - 1 == created  # no row written twice
+        exported = run_cli(
+            "export", "--account-id", str(first["account_id"]), "--database-url", url
+        )
+        assert len(exported.out.strip().splitlines()) - 1 == created  # no row written twice
         # Under the database's installation id, the one folder in the imports folder.
         (errors,) = (tmp_path / "uploads").glob(
             f"*/{first['account_id']}/{job['id']}.csv.errors.csv"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.databases import fresh_database
 
 
@@ -23,19 +23,19 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
 
 
 def account(url: str) -> str:
-    made = cli("accounts", "create", "--name", "Rows", "--database-url", url)
-    assert made.returncode == 0, made.stderr
-    return str(json.loads(made.stdout)["account_id"])
+    made = run_cli("accounts", "create", "--name", "Rows", "--database-url", url)
+    assert made.code == 0, made.err
+    return str(json.loads(made.out)["account_id"])
 
 
 def run_import(
     url: str, account_id: str, path: Path, *args: str
 ) -> tuple[dict[str, int], list[list[str]]]:
     """(summary, error rows without the header) of importing `path`."""
-    done = cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
+    done = run_cli("import", str(path), "--account-id", account_id, "--database-url", url, "--json",
                "--workers", "0", *args)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    summary = json.loads(done.out)
     errors = Path(f"{path}.errors.csv")
     rows: list[list[str]] = []
     if errors.exists():
@@ -45,9 +45,9 @@ def run_import(
 
 
 def export(url: str, account_id: str) -> list[dict[str, str]]:
-    done = cli("export", "--account-id", account_id, "--database-url", url)
-    assert done.returncode == 0, done.stderr
-    return list(csv.DictReader(io.StringIO(done.stdout)))
+    done = run_cli("export", "--account-id", account_id, "--database-url", url)
+    assert done.code == 0, done.err
+    return list(csv.DictReader(io.StringIO(done.out)))
 
 
 def test_ndjson_rows_follow_the_native_contact_schema(database: tuple[str, Path]) -> None:
@@ -113,16 +113,16 @@ def test_only_a_file_level_problem_stops_the_import(database: tuple[str, Path]) 
     account_id = account(url)
     path = directory / "fine.csv"
     path.write_text("phone\n+447700900001\n")
-    bad_list = cli("import", str(path), "--account-id", account_id, "--database-url", url,
+    bad_list = run_cli("import", str(path), "--account-id", account_id, "--database-url", url,
                    "--list", "ab")  # fmt: skip
-    assert bad_list.returncode == 2 and "list: " in bad_list.stderr, bad_list.stderr
+    assert bad_list.code == 2 and "list: " in bad_list.err, bad_list.err
     (directory / "reserved.csv").write_text("phone,created_at\n+447700900001,today\n")
-    reserved = cli("import", str(directory / "reserved.csv"), "--account-id", account_id,
+    reserved = run_cli("import", str(directory / "reserved.csv"), "--account-id", account_id,
                    "--database-url", url)  # fmt: skip
-    assert reserved.returncode == 2
-    assert "header: Line 1, column 2 (created_at)" in reserved.stderr, reserved.stderr
+    assert reserved.code == 2
+    assert "header: Line 1, column 2 (created_at)" in reserved.err, reserved.err
     (directory / "blank.csv").write_text("")
-    empty = cli("import", str(directory / "blank.csv"), "--account-id", account_id,
+    empty = run_cli("import", str(directory / "blank.csv"), "--account-id", account_id,
                 "--database-url", url)  # fmt: skip
-    assert empty.returncode == 2 and "header: Line 1" in empty.stderr, empty.stderr
+    assert empty.code == 2 and "header: Line 1" in empty.err, empty.err
     assert export(url, account_id) == []

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.reliability.conftest import Api, assert_connection_kept
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 
 PROBLEM = "application/problem+json"
 INVALID_REQUEST = {"code": "invalid_request", "message": "Invalid request"}
@@ -61,14 +61,12 @@ def seeded(tenant: Tenant) -> dict[str, Any]:
     assert native.post("/fields", json={"name": "Plan", "key": "plan"}).status_code == 201
     made = native.post("/lists", json={"name": "Clients", "description": "all"})
     assert made.status_code == 201, made.text
-    contact = native.post(
-        "/contacts",
-        json={"name": "Ada", "phone": "+442079460958", "email": "ada@example.com",
-              "custom_fields": {"plan": "gold"}, "tags": ["vip"], "lists": [made.json()["id"]]},
+    contact = make_contact(
+        native, name="Ada", phone="+442079460958", email="ada@example.com",
+        custom_fields={"plan": "gold"}, tags=["vip"], lists=[made.json()["id"]],
     )  # fmt: skip
-    assert contact.status_code == 201, contact.text
     fields = native.get("/fields").json()["items"]
-    return {"contact": contact.json(), "list": made.json(), "field_id": fields[0]["id"]}
+    return {"contact": contact, "list": made.json(), "field_id": fields[0]["id"]}
 
 
 # --- API keys whose account id cannot be one ---------------------------------------------------

@@ -86,3 +86,39 @@ def json_of(response: httpx.Response) -> Any:
         return response.json()
     except ValueError as exc:  # pragma: no cover - diagnostic
         raise AssertionError(f"not JSON ({response.status_code}): {response.text!r}") from exc
+
+
+def make_contact(native: httpx.Client, **fields: Any) -> dict[str, Any]:
+    """A contact created through the native API (`native` is its client); its body."""
+    response = native.post("/contacts", json=fields)
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made
+
+
+def make_contacts(native: httpx.Client, *bodies: dict[str, Any]) -> list[int]:
+    """One native contact per body, in order; their ids."""
+    return [int(make_contact(native, **body)["id"]) for body in bodies]
+
+
+def make_list(native: httpx.Client, name: str, **fields: Any) -> int:
+    """A list created through the native API; its id."""
+    response = native.post("/lists", json={"name": name, **fields})
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def make_chatwoot_contact(cw: httpx.Client, **body: Any) -> dict[str, Any]:
+    """A contact created through the Chatwoot API (which answers 200); its `contact`."""
+    response = cw.post("/contacts", json=body)
+    assert response.status_code == 200, response.text
+    made: dict[str, Any] = response.json()["payload"]["contact"]
+    return made
+
+
+def make_customer(hc: httpx.Client, **body: Any) -> dict[str, Any]:
+    """A customer created through the HelpCrunch API; its body."""
+    response = hc.post("/customers", json=body)
+    assert response.status_code == 201, response.text
+    made: dict[str, Any] = response.json()
+    return made

@@ -11,7 +11,7 @@ from contactbook.domain.contacts import ContactInput
 from contactbook.domain.lists import ListInput
 from contactbook.services import contacts, lists
 from contactbook.storage.uow import UnitOfWork
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_list
 
 
 class Boom(Exception):
@@ -38,7 +38,7 @@ def test_an_exception_inside_a_unit_rolls_everything_back(tenant: Tenant) -> Non
 
 
 def test_concurrent_creates_of_one_phone_make_one_contact(tenant: Tenant) -> None:
-    list_id = tenant.native.post("/lists", json={"name": "Race"}).json()["id"]
+    list_id = make_list(tenant.native, "Race")
 
     def attempt(n: int) -> int:
         with httpx.Client(base_url=str(tenant.native.base_url),

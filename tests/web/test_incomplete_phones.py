@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact, make_customer
 from tests.support.jobs import wait_for_job
 from tests.support.live import LiveServer
 from tests.web.chatwoot.conftest import chatwoot_http
@@ -60,7 +60,7 @@ def stored_phones(tenant: Tenant) -> list[str | None]:
 
 def test_native_writes_refuse_local_only_numbers(ua_tenant: Tenant) -> None:
     native = ua_tenant.native
-    made = native.post("/contacts", json={"name": "Ann", "phone": "+380661234567"}).json()
+    made = make_contact(native, name="Ann", phone="+380661234567")
     url = f"/contacts/{made['id']}"
     for phone in LOCAL_ONLY:
         assert_native_bad_phone(native.post("/contacts", json={"phone": phone}))
@@ -106,9 +106,7 @@ def test_notificore_refuses_local_only_numbers(nc: Notificore, ua_tenant: Tenant
 
 
 def test_chatwoot_refuses_local_only_numbers(cw: httpx.Client, ua_tenant: Tenant) -> None:
-    made = cw.post("/contacts", json={"name": "Ann", "phone_number": "+380661234567"})
-    assert made.status_code == 200, made.text
-    contact_id = made.json()["payload"]["contact"]["id"]
+    contact_id = make_chatwoot_contact(cw, name="Ann", phone_number="+380661234567")["id"]
     for phone in ("+38012345", "+3801234567"):
         created = cw.post("/contacts", json={"name": "Bo", "phone_number": phone})
         assert (created.status_code, created.json()) == (422, CHATWOOT_BAD_PHONE)
@@ -118,9 +116,7 @@ def test_chatwoot_refuses_local_only_numbers(cw: httpx.Client, ua_tenant: Tenant
 
 
 def test_helpcrunch_refuses_local_only_numbers(hc: httpx.Client, ua_tenant: Tenant) -> None:
-    made = hc.post("/customers", json={"name": "Ann", "phone": "+380661234567"})
-    assert made.status_code == 201, made.text
-    customer = made.json()["id"]
+    customer = make_customer(hc, name="Ann", phone="+380661234567")["id"]
     for phone in LOCAL_ONLY:
         created = hc.post("/customers", json={"phone": phone})
         assert [e["code"] for e in errors_of(created, 400)] == ["phone"]

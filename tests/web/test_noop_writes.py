@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact, make_list
 
 FULL = {
     "phone": "+447700900555",
@@ -23,10 +23,8 @@ FULL = {
 def _made(tenant: Tenant) -> tuple[dict[str, Any], int]:
     native = tenant.native
     assert native.post("/fields", json={"name": "Plan", "key": "plan"}).status_code == 201
-    list_id = native.post("/lists", json={"name": "Clients"}).json()["id"]
-    created = native.post("/contacts", json={**FULL, "lists": [list_id]})
-    assert created.status_code == 201, created.text
-    return created.json(), list_id
+    list_id = make_list(native, "Clients")
+    return make_contact(native, **FULL, lists=[list_id]), list_id
 
 
 def test_repeated_patch_and_put_change_nothing(tenant: Tenant) -> None:

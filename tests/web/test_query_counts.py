@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_list
 from tests.support.live import LiveServer
 
 SMALL, LARGE = 3, 23
@@ -70,7 +70,7 @@ class StatementCounter:
 def book(tenant: Tenant) -> Iterator[dict[str, Any]]:
     """An account whose contacts each have two lists, two tags and two custom values."""
     native = tenant.native
-    lists = [native.post("/lists", json={"name": f"List {n}"}).json()["id"] for n in (1, 2)]
+    lists = [make_list(native, f"List {n}") for n in (1, 2)]
     for key in ("plan", "seats"):
         kind = "number" if key == "seats" else "text"
         assert native.post("/fields", json={"name": key, "key": key, "type": kind}).is_success
@@ -110,18 +110,14 @@ def grow_to(book: dict[str, Any], total: int) -> None:
     native, chatwoot = book["native"], book["chatwoot"]
     have = native.get("/contacts", params={"q": "novak", "limit": 1000}).json()["items"]
     for n in range(len(have), total):
-        made = chatwoot.post(
-            "/contacts",
-            json={
-                "inbox_id": book["inbox"],
-                "name": f"Novak {n}",
-                "email": f"novak{n}@example.com",
-                "phone_number": f"+4477009{n:05d}",
-                "custom_attributes": {"plan": "gold", "seats": n},
-            },
-        )
-        assert made.status_code == 200, made.text
-        contact_id = made.json()["payload"]["contact"]["id"]
+        contact_id = make_chatwoot_contact(
+            chatwoot,
+            inbox_id=book["inbox"],
+            name=f"Novak {n}",
+            email=f"novak{n}@example.com",
+            phone_number=f"+4477009{n:05d}",
+            custom_attributes={"plan": "gold", "seats": n},
+        )["id"]
         patched = native.patch(
             f"/contacts/{contact_id}", json={"tags": ["vip", "lead"], "lists": book["lists"]}
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contactbook.domain.contacts import ContactInput
 from contactbook.services import contacts
 from contactbook.storage.uow import Database
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 from tests.support.live import LiveServer
 
 
@@ -14,7 +14,7 @@ def cache_of(server: LiveServer):
 
 
 def test_repeated_reads_are_served_from_the_cache(server: LiveServer, tenant: Tenant) -> None:
-    made = tenant.native.post("/contacts", json={"name": "Cached"}).json()
+    made = make_contact(tenant.native, name="Cached")
     cache = cache_of(server)
     first = tenant.native.get(f"/contacts/{made['id']}")
     hits = cache.hits
@@ -28,7 +28,7 @@ def test_repeated_reads_are_served_from_the_cache(server: LiveServer, tenant: Te
 def test_a_write_from_another_process_is_seen_at_once(
     server: LiveServer, tenant: Tenant, database_url: str
 ) -> None:
-    made = tenant.native.post("/contacts", json={"name": "Before"}).json()
+    made = make_contact(tenant.native, name="Before")
     assert tenant.native.get(f"/contacts/{made['id']}").json()["name"] == "Before"
     assert tenant.native.get("/contacts").json()["items"][0]["name"] == "Before"
 
@@ -50,9 +50,9 @@ def test_a_write_from_another_process_is_seen_at_once(
 def test_one_account_writing_leaves_another_accounts_entries(
     server: LiveServer, tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    made = tenant.native.post("/contacts", json={"name": "Mine"}).json()
+    made = make_contact(tenant.native, name="Mine")
     tenant.native.get(f"/contacts/{made['id']}")
-    other_tenant.native.post("/contacts", json={"name": "Theirs"})
+    make_contact(other_tenant.native, name="Theirs")
     hits = cache_of(server).hits
     tenant.native.get(f"/contacts/{made['id']}")
     assert cache_of(server).hits == hits + 1
@@ -60,5 +60,5 @@ def test_one_account_writing_leaves_another_accounts_entries(
 
 def test_errors_are_never_cached(tenant: Tenant) -> None:
     assert tenant.native.get("/contacts/999999999").status_code == 404
-    made = tenant.native.post("/contacts", json={"name": "Late"}).json()
+    made = make_contact(tenant.native, name="Late")
     assert tenant.native.get(f"/contacts/{made['id']}").status_code == 200

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from contactbook.web.dialects.native import PREFIX
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact, make_list
 from tests.support.live import LiveServer
 
 
@@ -32,8 +32,8 @@ def owned(tenant: Tenant) -> dict[str, object]:
     native = tenant.native
     field = native.post("/fields", json={"name": "Secret field"}).json()
     body = {"name": "secret", "tags": ["private"], "custom_fields": {"secret_field": "x"}}
-    contact = native.post("/contacts", json=body).json()
-    list_id = native.post("/lists", json={"name": "Secret"}).json()["id"]
+    contact = make_contact(native, **body)
+    list_id = make_list(native, "Secret")
     native.post(f"/lists/{list_id}/members", json={"contact_ids": [contact["id"]]})
     entry = native.post("/stoplist", json={"phones": ["+447700900999"], "channels": ["sms"]})
     key = native.post("/keys", json={"scopes": ["read"]}).json()["id"]
@@ -96,7 +96,7 @@ def test_references_to_foreign_ids_in_bodies_are_unknown(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
     theirs = owned(other_tenant)
-    mine = tenant.native.post("/lists", json={"name": "Mine"}).json()["id"]
+    mine = make_list(tenant.native, "Mine")
     response = tenant.native.post("/contacts", json={"lists": [theirs["list_id"]]})
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "unknown_list"
@@ -115,7 +115,7 @@ def test_references_to_foreign_ids_in_bodies_are_unknown(
 
 def test_foreign_contact_in_a_path_is_not_found(tenant: Tenant, other_tenant: Tenant) -> None:
     theirs = owned(other_tenant)
-    mine = tenant.native.post("/lists", json={"name": "Mine"}).json()["id"]
+    mine = make_list(tenant.native, "Mine")
     response = tenant.native.delete(f"/lists/{mine}/members/{theirs['contact_id']}")
     assert response.status_code == 404
     assert response.json()["code"] == "contact_not_found"

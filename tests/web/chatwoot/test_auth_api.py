@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact
 from tests.support.live import LiveServer
 from tests.web.chatwoot.conftest import PREFIX
 
@@ -64,7 +64,7 @@ def test_account_checks_come_in_chatwoots_order(
 def test_another_accounts_contact_is_not_found(
     cw: httpx.Client, server: LiveServer, other_tenant: Tenant
 ) -> None:
-    theirs = other_tenant.native.post("/contacts", json={"email": "x@example.com"}).json()["id"]
+    theirs = make_contact(other_tenant.native, email="x@example.com")["id"]
     for method, path in [
         ("GET", f"/contacts/{theirs}"),
         ("PATCH", f"/contacts/{theirs}"),
@@ -93,7 +93,7 @@ def test_another_accounts_definitions_and_inboxes_are_not_found(
         )
         assert (response.status_code, response.json()) == (404, NOT_FOUND), method
     assert cw.get("/custom_attribute_definitions").json() == []
-    mine = cw.post("/contacts", json={"email": "a@example.com"}).json()["payload"]["contact"]
+    mine = make_chatwoot_contact(cw, email="a@example.com")
     attach = cw.post(f"/contacts/{mine['id']}/contact_inboxes", json={"inbox_id": inbox})
     assert (attach.status_code, attach.json()) == (404, NOT_FOUND)
     create = cw.post("/contacts", json={"inbox_id": inbox, "email": "b@example.com"})
@@ -105,7 +105,7 @@ def test_another_accounts_definitions_and_inboxes_are_not_found(
 def test_delete_is_for_administrators_only(
     server: LiveServer, tenant: Tenant, cw: httpx.Client
 ) -> None:
-    made = cw.post("/contacts", json={"email": "a@example.com"}).json()["payload"]["contact"]
+    made = make_chatwoot_contact(cw, email="a@example.com")
     writer = tenant.native.post("/keys", json={"scopes": ["read", "write"]}).json()["api_key"]
     url = f"{server.url}{PREFIX}/{tenant.account_id}/contacts/{made['id']}"
     refused = httpx.delete(url, headers={"api_access_token": writer})
@@ -165,7 +165,7 @@ def test_malformed_json_is_rails_400(cw: httpx.Client, tenant: Tenant) -> None:
 
 
 def test_empty_and_empty_object_bodies_are_fine_on_get_and_delete(cw: httpx.Client) -> None:
-    made = cw.post("/contacts", json={"email": "a@example.com"}).json()["payload"]["contact"]
+    made = make_chatwoot_contact(cw, email="a@example.com")
     headers = {"content-type": "application/json; charset=utf-8"}
     assert cw.request("GET", "/contacts", content=b"", headers=headers).status_code == 200
     assert cw.request("GET", "/contacts", content=b"{}", headers=headers).status_code == 200

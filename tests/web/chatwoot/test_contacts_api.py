@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import httpx
 from chatwoot import ChatwootClient
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "chatwoot"
 CONTACT_KEYS = {
@@ -26,12 +25,6 @@ CONTACT_KEYS = {
     "custom_attributes",
     "created_at",
 }
-
-
-def create(cw: httpx.Client, **body: Any) -> dict[str, Any]:
-    response = cw.post("/contacts", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["payload"]["contact"]
 
 
 def test_create_answers_200_with_contact_and_contact_inbox(cw: httpx.Client, inbox_id: int) -> None:
@@ -147,7 +140,7 @@ def test_show_is_payload_contact_with_the_seed_keys(cw: httpx.Client, inbox_id: 
 
 
 def test_update_changes_only_what_is_given_and_merges_objects(cw: httpx.Client) -> None:
-    made = create(
+    made = make_chatwoot_contact(
         cw,
         name="Ada",
         email="a@example.com",
@@ -184,7 +177,7 @@ def test_update_changes_only_what_is_given_and_merges_objects(cw: httpx.Client) 
 def test_update_seed_document_replayed(
     cw: httpx.Client, sdk: ChatwootClient, tenant: Tenant, inbox_id: int
 ) -> None:
-    made = create(
+    made = make_chatwoot_contact(
         cw,
         inbox_id=inbox_id,
         name="Seed",
@@ -223,7 +216,9 @@ def test_update_seed_document_replayed(
 
 
 def test_validation_messages_are_chatwoots(cw: httpx.Client, tenant: Tenant) -> None:
-    create(cw, email="taken@example.com", phone_number="+14155552671", identifier="Id-1")
+    make_chatwoot_contact(
+        cw, email="taken@example.com", phone_number="+14155552671", identifier="Id-1"
+    )
     cases = [
         ({"email": "TAKEN@example.com"}, "Email has already been taken", ["email"]),
         ({"phone_number": "+14155552671"}, "Phone number has already been taken", ["phone_number"]),
@@ -272,7 +267,7 @@ def test_validation_messages_are_chatwoots(cw: httpx.Client, tenant: Tenant) -> 
 
 
 def test_update_excludes_the_contact_from_uniqueness_and_404_beats_422(cw: httpx.Client) -> None:
-    made = create(cw, email="me@example.com")
+    made = make_chatwoot_contact(cw, email="me@example.com")
     same = cw.patch(f"/contacts/{made['id']}", json={"email": "ME@example.com"})
     assert same.status_code == 200
     assert cw.patch("/contacts/987654321", json={"phone_number": "nope"}).status_code == 404
@@ -299,21 +294,21 @@ def test_typing_of_awkward_values(cw: httpx.Client) -> None:
         response = cw.post("/contacts", json=body)
         assert response.status_code == 422, body
         assert set(response.json()) == {"message", "attributes"}
-    made = create(cw, custom_attributes={"joined": "2024-05-01", "vip": True, "score": 1.5})
+    made = make_chatwoot_contact(
+        cw, custom_attributes={"joined": "2024-05-01", "vip": True, "score": 1.5}
+    )
     assert made["custom_attributes"] == {"joined": "2024-05-01", "vip": True, "score": 1.5}
 
 
 def test_destroy_custom_attributes_avatar_and_conversations(
     cw: httpx.Client, inbox_id: int
 ) -> None:
-    made = cw.post(
-        "/contacts",
-        json={
-            "inbox_id": inbox_id,
-            "avatar_url": "https://example.com/a.png",
-            "custom_attributes": {"a": "1", "b": "2", "c": "3"},
-        },
-    ).json()["payload"]["contact"]
+    made = make_chatwoot_contact(
+        cw,
+        inbox_id=inbox_id,
+        avatar_url="https://example.com/a.png",
+        custom_attributes={"a": "1", "b": "2", "c": "3"},
+    )
     assert made["thumbnail"] == "https://example.com/a.png"
     path = f"/contacts/{made['id']}"
     kept = cw.post(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact
 from tests.support.live import LiveServer
 from tests.web.chatwoot.conftest import chatwoot_http
 
@@ -14,23 +14,21 @@ from tests.web.chatwoot.conftest import chatwoot_http
 def test_created_natively_read_here(server: LiveServer, ua_tenant: Tenant) -> None:
     native = ua_tenant.native
     native.post("/fields", json={"name": "Plan", "key": "plan"})
-    made = native.post(
-        "/contacts",
-        json={
-            "phone": "066 123 45 67",
-            "email": "Taras@Example.com",
-            "name": "Taras",
-            "external_id": "user-1",
-            "company": "ACME",
-            "city": "Kyiv",
-            "country_code": "ua",
-            "additional_attributes": {"vip": True},
-            "custom_fields": {"plan": "gold"},
-            "tags": ["vip", "lead"],
-            "avatar_url": "https://example.com/t.png",
-            "last_seen": "2024-05-01T10:00:00Z",
-        },
-    ).json()
+    made = make_contact(
+        native,
+        phone="066 123 45 67",
+        email="Taras@Example.com",
+        name="Taras",
+        external_id="user-1",
+        company="ACME",
+        city="Kyiv",
+        country_code="ua",
+        additional_attributes={"vip": True},
+        custom_fields={"plan": "gold"},
+        tags=["vip", "lead"],
+        avatar_url="https://example.com/t.png",
+        last_seen="2024-05-01T10:00:00Z",
+    )
     with chatwoot_http(server, ua_tenant) as cw:
         shown = cw.get(f"/contacts/{made['id']}").json()["payload"]
         labels = cw.get(f"/contacts/{made['id']}/labels").json()["payload"]
@@ -56,16 +54,14 @@ def test_created_natively_read_here(server: LiveServer, ua_tenant: Tenant) -> No
 
 
 def test_written_here_read_natively(cw: httpx.Client, tenant: Tenant) -> None:
-    made = cw.post(
-        "/contacts",
-        json={
-            "name": "Ada",
-            "phone_number": "+447700900123",
-            "identifier": "ada-1",
-            "custom_attributes": {"plan": "gold", "seats": 3},
-            "additional_attributes": {"company_name": "Engines", "country_code": "gb", "x": 1},
-        },
-    ).json()["payload"]["contact"]
+    made = make_chatwoot_contact(
+        cw,
+        name="Ada",
+        phone_number="+447700900123",
+        identifier="ada-1",
+        custom_attributes={"plan": "gold", "seats": 3},
+        additional_attributes={"company_name": "Engines", "country_code": "gb", "x": 1},
+    )
     cw.patch(f"/contacts/{made['id']}", json={"custom_attributes": {"plan": "platinum"}})
     cw.post(f"/contacts/{made['id']}/labels", json={"labels": ["partner"]})
     native = tenant.native.get(f"/contacts/{made['id']}").json()

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact
 
 ISO_MILLIS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -153,11 +153,9 @@ def test_show_update_delete(cw: httpx.Client, tenant: Tenant) -> None:
     ).json()
     path = f"/custom_attribute_definitions/{made['id']}"
     assert cw.get(path).json() == made
-    contact = cw.post(
-        "/contacts", json={"email": "a@example.com", "custom_attributes": {"seats": "4"}}
-    ).json()
-    contact_id = contact["payload"]["contact"]["id"]
-    assert contact["payload"]["contact"]["custom_attributes"] == {"seats": 4}
+    contact = make_chatwoot_contact(cw, email="a@example.com", custom_attributes={"seats": "4"})
+    contact_id = contact["id"]
+    assert contact["custom_attributes"] == {"seats": 4}
     changed = cw.patch(
         path, json={"attribute_display_name": "Licences", "attribute_description": None}
     )
@@ -180,9 +178,7 @@ def test_show_update_delete(cw: httpx.Client, tenant: Tenant) -> None:
 
 
 def _contact_with(cw: httpx.Client, name: str, custom: dict[str, object]) -> int:
-    made = cw.post("/contacts", json={"name": name, "custom_attributes": custom})
-    assert made.status_code == 200, made.text
-    return int(made.json()["payload"]["contact"]["id"])
+    return int(make_chatwoot_contact(cw, name=name, custom_attributes=custom)["id"])
 
 
 def test_a_definition_adopts_a_key_contacts_already_use(cw: httpx.Client, tenant: Tenant) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact, make_contacts
 
 
 def cond(key: str, op: str, values: list[Any] | None = None, join: str | None = None) -> dict:
@@ -39,7 +39,7 @@ def people(cw: httpx.Client, tenant: Tenant) -> dict[str, int]:
     tenant.native.post("/fields", json={"name": "Seats", "key": "seats", "type": "number"})
     tenant.native.post("/fields", json={"name": "Renewal", "key": "renewal", "type": "date"})
     tenant.native.post("/fields", json={"name": "Trial", "key": "trial", "type": "boolean"})
-    rows = {
+    rows: dict[str, dict[str, Any]] = {
         "ada": {
             "name": "Ada",
             "email": "ada@example.com",
@@ -72,10 +72,8 @@ def people(cw: httpx.Client, tenant: Tenant) -> dict[str, int]:
     }
     made = {}
     for key, body in rows.items():
-        response = cw.post("/contacts", json=body)
-        assert response.status_code == 200, response.text
-        made[key] = response.json()["payload"]["contact"]["id"]
-    tenant.native.post("/contacts", json={"name": "Adam unreachable"})
+        made[key] = make_chatwoot_contact(cw, **body)["id"]
+    make_contact(tenant.native, name="Adam unreachable")
     return made
 
 
@@ -148,14 +146,12 @@ def test_custom_attributes_by_their_type(cw: httpx.Client, people: dict[str, int
 
 
 def test_dates_compare_by_day(cw: httpx.Client, tenant: Tenant) -> None:
-    late = tenant.native.post(
-        "/contacts", json={"email": "late@example.com", "last_seen": "2024-01-01T23:30:00Z"}
+    late_id, early_id, _ = make_contacts(
+        tenant.native,
+        {"email": "late@example.com", "last_seen": "2024-01-01T23:30:00Z"},
+        {"email": "early@example.com", "last_seen": "2024-01-02T00:30:00Z"},
+        {"email": "never@example.com"},
     )
-    early = tenant.native.post(
-        "/contacts", json={"email": "early@example.com", "last_seen": "2024-01-02T00:30:00Z"}
-    )
-    tenant.native.post("/contacts", json={"email": "never@example.com"})
-    late_id, early_id = late.json()["id"], early.json()["id"]
     assert found(cw, cond("last_activity_at", "is_greater_than", ["2024-01-01"])) == [early_id]
     assert found(cw, cond("last_activity_at", "is_less_than", ["2024-01-02"])) == [late_id]
     assert found(cw, cond("last_activity_at", "days_before", ["3"])) == [late_id, early_id]
@@ -170,12 +166,7 @@ def test_dates_compare_by_day(cw: httpx.Client, tenant: Tenant) -> None:
 
 
 def test_pages_and_sort_of_a_filter(cw: httpx.Client) -> None:
-    made = [
-        cw.post("/contacts", json={"email": f"f{n:02}@example.com"}).json()["payload"]["contact"][
-            "id"
-        ]
-        for n in range(17)
-    ]
+    made = [make_chatwoot_contact(cw, email=f"f{n:02}@example.com")["id"] for n in range(17)]
     condition = cond("email", "contains", ["@example"])
     body = {"payload": [condition]}
     first = cw.post("/contacts/filter", json=body).json()

@@ -6,14 +6,14 @@ import json
 
 import httpx
 
-from tests.cli.test_cli import cli
+from tests.support.cli import run_cli
 from tests.support.factories import Tenant
 
 
 def test_cli_inbox_serves_chatwoot_creates(
     database_url: str, tenant: Tenant, cw: httpx.Client
 ) -> None:
-    done = cli(
+    done = run_cli(
         "inboxes",
         "create",
         "--account-id",
@@ -25,8 +25,8 @@ def test_cli_inbox_serves_chatwoot_creates(
         "--database-url",
         database_url,
     )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    assert done.code == 0, done.err
+    lines = done.out.splitlines()
     assert len(lines) == 1
     printed = json.loads(lines[0])
     assert printed == {

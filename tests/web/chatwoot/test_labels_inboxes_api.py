@@ -6,13 +6,11 @@ import uuid
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact
 
 
 def make(cw: httpx.Client, **body: object) -> int:
-    response = cw.post("/contacts", json=body)
-    assert response.status_code == 200, response.text
-    return int(response.json()["payload"]["contact"]["id"])
+    return int(make_chatwoot_contact(cw, **body)["id"])
 
 
 def test_labels_replace_and_are_the_accounts_tags(cw: httpx.Client, tenant: Tenant) -> None:

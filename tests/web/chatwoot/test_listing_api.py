@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact
 
 
 def ids(response: httpx.Response) -> list[int]:
@@ -15,9 +15,7 @@ def ids(response: httpx.Response) -> list[int]:
 
 
 def make(cw: httpx.Client, **body: Any) -> int:
-    response = cw.post("/contacts", json=body)
-    assert response.status_code == 200, response.text
-    return int(response.json()["payload"]["contact"]["id"])
+    return int(make_chatwoot_contact(cw, **body)["id"])
 
 
 def test_pages_of_15_with_total_and_echoed_page(cw: httpx.Client) -> None:
@@ -37,7 +35,7 @@ def test_pages_of_15_with_total_and_echoed_page(cw: httpx.Client) -> None:
 
 
 def test_list_shows_resolved_contacts_only(cw: httpx.Client, tenant: Tenant) -> None:
-    nameless = tenant.native.post("/contacts", json={"name": "No way to reach"}).json()["id"]
+    nameless = make_contact(tenant.native, name="No way to reach")["id"]
     reachable = [
         make(cw, email="e@example.com"),
         make(cw, phone_number="+14155552671"),

@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact, make_contact
 
 NOT_FOUND = {"error": "Resource could not be found"}
-
-
-def make(cw: httpx.Client, **body: object) -> dict:
-    response = cw.post("/contacts", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["payload"]["contact"]
 
 
 def test_merge_returns_the_bare_base_contact(
     cw: httpx.Client, tenant: Tenant, inbox_id: int
 ) -> None:
-    base = make(
+    base = make_chatwoot_contact(
         cw,
         name="Base",
         email="base@example.com",
         custom_attributes={"plan": "gold"},
         additional_attributes={"city": "Kyiv"},
     )
-    mergee = make(
+    mergee = make_chatwoot_contact(
         cw,
         inbox_id=inbox_id,
         name="Other",
@@ -71,8 +65,8 @@ def test_merge_returns_the_bare_base_contact(
 def test_merge_with_missing_or_foreign_ids_is_not_found(
     cw: httpx.Client, other_tenant: Tenant
 ) -> None:
-    mine = make(cw, email="mine@example.com")["id"]
-    theirs = other_tenant.native.post("/contacts", json={"email": "t@example.com"}).json()["id"]
+    mine = make_chatwoot_contact(cw, email="mine@example.com")["id"]
+    theirs = make_contact(other_tenant.native, email="t@example.com")["id"]
     for body in (
         {"base_contact_id": mine},
         {"mergee_contact_id": mine},

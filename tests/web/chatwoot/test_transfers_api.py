@@ -7,7 +7,7 @@ import io
 
 import httpx
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_chatwoot_contact
 from tests.support.jobs import wait_for_job
 
 CHATWOOT_CSV = (
@@ -52,7 +52,7 @@ def test_only_administrators_import_and_export(cw: httpx.Client, tenant: Tenant)
 
 
 def test_export_becomes_a_downloadable_file(cw: httpx.Client, tenant: Tenant) -> None:
-    cw.post("/contacts", json={"name": "Ada", "phone_number": "+447700900007"})
+    make_chatwoot_contact(cw, name="Ada", phone_number="+447700900007")
     response = cw.post("/contacts/export")
     assert response.status_code == 200
     assert response.content == b""

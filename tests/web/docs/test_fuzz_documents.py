@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 
 CHECKS = [
     not_a_server_error,
@@ -60,7 +60,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[Tenant], dict[str, str]]]] = {
 def test_generated_requests_get_documented_answers(tenant: Tenant, name: str) -> None:
     base, credentials = DOCUMENTS[name]
     schema = schemathesis.openapi.from_url(f"{tenant.server.url}/openapi/{name}.json")
-    seed = tenant.native.post("/contacts", json={"name": "seed"}).json()["id"]
+    seed = make_contact(tenant.native, name="seed")["id"]
     headers = credentials(tenant)
     failures: set[str] = set()
     operations = []

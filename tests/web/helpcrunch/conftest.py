@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -30,13 +29,6 @@ def define(tenant: Tenant, **types: str) -> None:
     for key, kind in types.items():
         response = tenant.native.post("/fields", json={"name": key, "key": key, "type": kind})
         assert response.status_code == 201, response.text
-
-
-def create(hc: httpx.Client, **body: Any) -> dict[str, Any]:
-    response = hc.post("/customers", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
 
 
 def errors_of(response: httpx.Response, status: int) -> list[dict[str, str]]:

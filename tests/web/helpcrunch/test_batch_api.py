@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import codes_of, create, define, errors_of
+from tests.support.factories import Tenant, make_customer
+from tests.web.helpcrunch.conftest import codes_of, define, errors_of
 
 
 def test_batch_updates_each_customer_like_patch_in_input_order(hc: httpx.Client) -> None:
-    a = create(hc, name="A", email="a@example.com")
-    b = create(hc, name="B", company="ACME")
+    a = make_customer(hc, name="A", email="a@example.com")
+    b = make_customer(hc, name="B", company="ACME")
     response = hc.put(
         "/customers/batch",
         json=[{"customer": b["id"], "phone": "+442079460958", "city": "London"},
@@ -26,7 +26,7 @@ def test_batch_updates_each_customer_like_patch_in_input_order(hc: httpx.Client)
 
 
 def test_the_same_customer_twice_ends_in_its_last_state(hc: httpx.Client) -> None:
-    a = create(hc, name="A")
+    a = make_customer(hc, name="A")
     body = hc.put(
         "/customers/batch",
         json=[{"customer": a["id"], "name": "first"}, {"customer": a["id"], "notes": "n"}],
@@ -35,7 +35,7 @@ def test_the_same_customer_twice_ends_in_its_last_state(hc: httpx.Client) -> Non
 
 
 def test_batch_size_is_one_to_ten(hc: httpx.Client) -> None:
-    a = create(hc, name="A")
+    a = make_customer(hc, name="A")
     assert codes_of(hc.put("/customers/batch", json=[])) == ["body"]
     eleven = [{"customer": a["id"], "name": f"n{i}"} for i in range(11)]
     items = errors_of(hc.put("/customers/batch", json=eleven), 400)
@@ -48,7 +48,7 @@ def test_batch_size_is_one_to_ten(hc: httpx.Client) -> None:
 
 
 def test_customer_ids_must_be_given_and_numeric(hc: httpx.Client) -> None:
-    a = create(hc, name="A")
+    a = make_customer(hc, name="A")
     response = hc.put(
         "/customers/batch",
         json=[{"customer": a["id"], "name": "changed"}, {"name": "x"}, {"customer": "abc"}],
@@ -63,8 +63,8 @@ def test_customer_ids_must_be_given_and_numeric(hc: httpx.Client) -> None:
 
 def test_one_bad_item_changes_nothing(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, plan="text")
-    a = create(hc, name="A", email="a@example.com")
-    b = create(hc, name="B")
+    a = make_customer(hc, name="A", email="a@example.com")
+    b = make_customer(hc, name="B")
     bad_email = hc.put(
         "/customers/batch",
         json=[{"customer": a["id"], "name": "A2", "tags": [{"name": "t"}]},

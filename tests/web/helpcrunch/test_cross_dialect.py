@@ -5,13 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import create, define
+from tests.support.factories import Tenant, make_contact, make_customer
+from tests.web.helpcrunch.conftest import define
 
 
 def seeded_customer(tenant: Tenant, hc: httpx.Client) -> dict[str, object]:
     define(tenant, plan="text", seats="number", paid="date", trial="boolean")
-    return create(
+    return make_customer(
         hc,
         name="Ann Lee", email="Ann@Example.com", userId="user-77", phone="+44 20 7946 0958",
         company="ACME", city="London", countryCode="gb", firstSeen="1603885746", locale="en",
@@ -42,12 +42,11 @@ def test_a_customer_is_a_native_contact(tenant: Tenant, hc: httpx.Client) -> Non
 
 def test_a_native_contact_is_a_customer(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, plan="text", paid="date")
-    made = tenant.native.post(
-        "/contacts",
-        json={"name": "Bo", "phone": "+447700900123", "external_id": "b-1", "region_code": "ENG",
-              "last_seen": "2024-01-02T03:04:05Z", "tags": ["lead"], "blocked": True,
-              "custom_fields": {"plan": "silver", "paid": "2024-05-01"}},
-    ).json()  # fmt: skip
+    made = make_contact(
+        tenant.native, name="Bo", phone="+447700900123", external_id="b-1", region_code="ENG",
+        last_seen="2024-01-02T03:04:05Z", tags=["lead"], blocked=True,
+        custom_fields={"plan": "silver", "paid": "2024-05-01"},
+    )  # fmt: skip
     customer = hc.get(f"/customers/{made['id']}").json()
     assert customer["id"] == made["id"] and customer["userId"] == "b-1"
     assert customer["phone"] == "+447700900123" and customer["blocked"] is True

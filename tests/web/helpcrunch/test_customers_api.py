@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import codes_of, create, define, errors_of
+from tests.support.factories import Tenant, make_contact, make_customer, make_list
+from tests.web.helpcrunch.conftest import codes_of, define, errors_of
 
 ORDER = [
     "id", "name", "email", "userId", "company", "phone", "firstSeen", "lastSeen", "location",
@@ -36,12 +36,12 @@ def test_create_answers_201_with_the_bare_customer(hc: httpx.Client) -> None:
 
 
 def test_an_empty_body_creates_an_empty_customer(hc: httpx.Client) -> None:
-    body = create(hc)
+    body = make_customer(hc)
     assert body["name"] is None and body["tags"] == [] and body["customData"] == {}
 
 
 def test_get_reads_what_was_written(hc: httpx.Client) -> None:
-    made = create(hc, name="Ann", phone="+44 20 7946 0958", city="London", countryCode="gb")
+    made = make_customer(hc, name="Ann", phone="+44 20 7946 0958", city="London", countryCode="gb")
     read = hc.get(f"/customers/{made['id']}")
     assert read.status_code == 200
     assert read.json() == made
@@ -50,7 +50,9 @@ def test_get_reads_what_was_written(hc: httpx.Client) -> None:
 
 
 def test_location_is_written_flat_or_as_the_object(hc: httpx.Client) -> None:
-    made = create(hc, location={"city": "Kyiv", "countryCode": "UA", "regionCode": "Kyiv Oblast"})
+    made = make_customer(
+        hc, location={"city": "Kyiv", "countryCode": "UA", "regionCode": "Kyiv Oblast"}
+    )
     assert made["location"] == {"regionCode": "Kyiv Oblast", "countryCode": "UA", "city": "Kyiv"}
     patched = hc.patch(f"/customers/{made['id']}", json={"city": "Lviv"}).json()
     assert patched["location"] == {"regionCode": "Kyiv Oblast", "countryCode": "UA", "city": "Lviv"}
@@ -60,16 +62,14 @@ def test_location_is_written_flat_or_as_the_object(hc: httpx.Client) -> None:
 
 def test_put_sets_everything_the_body_leaves_out_to_null(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, plan="text")
-    made = tenant.native.post(
-        "/contacts",
-        json={"name": "Ann", "email": "ann@example.com", "external_id": "u-1", "company": "ACME",
-              "phone": "+442079460958", "city": "London", "locale": "en", "notes": "n",
-              "blocked": True, "unsubscribed": True, "first_seen": "2024-01-01T00:00:00Z",
-              "tags": ["vip"], "custom_fields": {"plan": "gold"}, "created_from": "telegram",
-              "integration_id": "77", "device": {"id": 1, "platform": "desktop"},
-              "additional_attributes": {"kept": True}},
-    ).json()  # fmt: skip
-    list_id = tenant.native.post("/lists", json={"name": "Clients"}).json()["id"]
+    made = make_contact(
+        tenant.native, name="Ann", email="ann@example.com", external_id="u-1", company="ACME",
+        phone="+442079460958", city="London", locale="en", notes="n", blocked=True,
+        unsubscribed=True, first_seen="2024-01-01T00:00:00Z", tags=["vip"],
+        custom_fields={"plan": "gold"}, created_from="telegram", integration_id="77",
+        device={"id": 1, "platform": "desktop"}, additional_attributes={"kept": True},
+    )  # fmt: skip
+    list_id = make_list(tenant.native, "Clients")
     tenant.native.post(f"/lists/{list_id}/members", json={"contact_ids": [made["id"]]})
     response = hc.put(f"/customers/{made['id']}", json={"name": "Bob"})
     assert response.status_code == 200, response.text
@@ -91,7 +91,7 @@ def test_put_sets_everything_the_body_leaves_out_to_null(tenant: Tenant, hc: htt
 
 def test_patch_changes_only_what_is_given_and_null_clears(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, plan="text", seats="number")
-    made = create(
+    made = make_customer(
         hc, name="Ann", email="ann@example.com", company="ACME", blocked=True, tags=["vip"],
         customData=[{"property": "plan", "value": "gold"}, {"property": "seats", "value": 3}],
     )  # fmt: skip
@@ -112,14 +112,14 @@ def test_patch_changes_only_what_is_given_and_null_clears(tenant: Tenant, hc: ht
 
 
 def test_tags_in_an_update_replace_the_tags(hc: httpx.Client) -> None:
-    made = create(hc, tags=[{"name": "a"}, {"name": "b"}])
+    made = make_customer(hc, tags=[{"name": "a"}, {"name": "b"}])
     body = hc.patch(f"/customers/{made['id']}", json={"tags": [{"name": "c"}]}).json()
     assert [tag["name"] for tag in body["tags"]] == ["c"]
 
 
 def test_a_customer_read_can_be_written_back_unchanged(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, paid="date", score="number")
-    made = create(
+    made = make_customer(
         hc, name="Ann", userId="u-9", city="Kyiv", firstSeen="1603885746", tags=[{"name": "x"}],
         customData=[{"property": "paid", "value": "1603885746"},
                     {"property": "score", "value": 1.5}],
@@ -131,7 +131,7 @@ def test_a_customer_read_can_be_written_back_unchanged(tenant: Tenant, hc: httpx
 
 def test_custom_data_keeps_json_types(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, n="number", f="number", d="date", b="boolean", t="text", day="date")
-    made = create(
+    made = make_customer(
         hc,
         customData=[{"property": "n", "value": "15"}, {"property": "f", "value": 15.99},
                     {"property": "d", "value": 1603885746}, {"property": "b", "value": "true"},
@@ -163,7 +163,7 @@ def test_custom_data_values_must_be_scalars(tenant: Tenant, hc: httpx.Client) ->
 
 
 def test_duplicate_user_id_is_invalid_user_id_value(hc: httpx.Client) -> None:
-    create(hc, userId="u-1", email="a@example.com")
+    make_customer(hc, userId="u-1", email="a@example.com")
     response = hc.post("/customers", json={"userId": "u-1"})
     assert codes_of(response) == ["invalid_userId_value"]
     other = hc.post("/customers", json={"email": "A@example.com"})
@@ -190,7 +190,7 @@ def test_bad_values_name_their_fields(hc: httpx.Client) -> None:
 
 
 def test_delete_answers_ok_then_the_customer_is_gone(hc: httpx.Client) -> None:
-    made = create(hc, name="Ann")
+    made = make_customer(hc, name="Ann")
     response = hc.delete(f"/customers/{made['id']}")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
@@ -200,7 +200,7 @@ def test_delete_answers_ok_then_the_customer_is_gone(hc: httpx.Client) -> None:
 
 
 def test_ids_are_numbers_only(hc: httpx.Client) -> None:
-    create(hc)
+    make_customer(hc)
     for bad in ("abc", "1.0", "-1", "0", "99999999999999999999", "%201"):
         response = hc.get(f"/customers/{bad}")
         assert errors_of(response, 404) == [{"code": "not_found", "message": "Customer not found"}]
@@ -208,7 +208,7 @@ def test_ids_are_numbers_only(hc: httpx.Client) -> None:
 
 
 def test_list_pages_with_a_top_level_total(hc: httpx.Client) -> None:
-    made = [create(hc, name=f"c{i}") for i in range(5)]
+    made = [make_customer(hc, name=f"c{i}") for i in range(5)]
     first = hc.get("/customers", params={"limit": 2})
     assert first.status_code == 200
     assert list(first.json()) == ["data", "total"]
@@ -220,9 +220,9 @@ def test_list_pages_with_a_top_level_total(hc: httpx.Client) -> None:
 
 
 def test_list_sorts_by_first_or_last_seen(hc: httpx.Client) -> None:
-    early = create(hc, firstSeen=100, lastSeen=900)
-    late = create(hc, firstSeen=200, lastSeen=800)
-    never = create(hc)
+    early = make_customer(hc, firstSeen=100, lastSeen=900)
+    late = make_customer(hc, firstSeen=200, lastSeen=800)
+    never = make_customer(hc)
     ids = {early["id"]: "early", late["id"]: "late", never["id"]: "never"}
 
     def order(**params: str) -> list[str]:

@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_customer
 from tests.support.live import LiveServer
-from tests.web.helpcrunch.conftest import codes_of, create, errors_of, helpcrunch_client
+from tests.web.helpcrunch.conftest import codes_of, errors_of, helpcrunch_client
 
 UNAUTHORIZED = [{"code": "unauthorized", "message": "Unauthorized"}]
 
@@ -56,7 +56,7 @@ def send(client: httpx.Client, method: str, path: str, body: Any, customer: int)
 def test_every_route_wants_a_valid_key(
     server: LiveServer, tenant: Tenant, hc: httpx.Client, headers: dict[str, str]
 ) -> None:
-    customer = create(hc, name="Ann")["id"]
+    customer = make_customer(hc, name="Ann")["id"]
     with httpx.Client(base_url=server.url + "/v1", headers=headers) as anonymous:
         for method, path, body in ROUTES:
             response = send(anonymous, method, path, body, customer)
@@ -74,7 +74,7 @@ def test_the_scheme_is_case_insensitive(tenant: Tenant) -> None:
 def test_another_accounts_customers_look_missing_everywhere(
     tenant: Tenant, other_tenant: Tenant, hc: httpx.Client
 ) -> None:
-    theirs = create(hc, name="Secret", tags=[{"name": "private"}])["id"]
+    theirs = make_customer(hc, name="Secret", tags=[{"name": "private"}])["id"]
     with helpcrunch_client(other_tenant.server.url, other_tenant.api_key) as intruder:
         checked = 0
         for method, path, body in ROUTES:
@@ -92,7 +92,7 @@ def test_another_accounts_customers_look_missing_everywhere(
 
 
 def test_a_read_only_key_cannot_write(tenant: Tenant, hc: httpx.Client) -> None:
-    made = create(hc, name="Ann")
+    made = make_customer(hc, name="Ann")
     key = tenant.native.post("/keys", json={"scopes": ["read"]}).json()["api_key"]
     with helpcrunch_client(tenant.server.url, key) as reader:
         assert reader.get(f"/customers/{made['id']}").status_code == 200

@@ -9,8 +9,8 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import INVALID_REQUEST, create, define
+from tests.support.factories import Tenant, make_customer
+from tests.web.helpcrunch.conftest import INVALID_REQUEST, define
 
 KEYS = ["name", "email", "userId", "company", "phone", "firstSeen", "lastSeen", "unsubscribed",
         "blocked", "source", "referer", "lastPage", "locale", "createdFrom", "integrationId",
@@ -102,7 +102,7 @@ def broken(response: httpx.Response) -> str | None:
 
 def test_generated_requests_never_break_the_server(tenant: Tenant, hc: httpx.Client) -> None:
     define(tenant, plan="text", seats="number", paid="date")
-    seed = create(hc, name="seed")["id"]
+    seed = make_customer(hc, name="seed")["id"]
     failures: list[str] = []
 
     # Random locally (to find new breakage), repeatable in CI (to never flake).

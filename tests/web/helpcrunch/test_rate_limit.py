@@ -20,7 +20,7 @@ import redis
 
 from contactbook.web.app import create_app
 from tests import conftest as root
-from tests.support.factories import Tenant, make_tenant
+from tests.support.factories import Tenant, make_customer, make_tenant
 from tests.support.live import LiveServer, free_port
 from tests.web.helpcrunch.conftest import errors_of, helpcrunch_client
 
@@ -63,7 +63,7 @@ def test_a_key_gets_its_limit_then_429(limited: LiveServer) -> None:
     ):
         for _ in range(3):
             assert errors_of(stranger.get("/customers"), 401)  # refused keys spend nothing
-        made = hc.post("/customers", json={"name": "Ann"}).json()
+        made = make_customer(hc, name="Ann")
         for _ in range(4):
             assert hc.get(f"/customers/{made['id']}").status_code == 200
         assert_limited(hc.get("/customers"))

@@ -10,8 +10,8 @@ import pytest
 from contactbook.domain.inboxes import ChannelType
 from contactbook.services import inboxes
 from contactbook.storage.uow import UnitOfWork
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import codes_of, create, errors_of
+from tests.support.factories import Tenant, make_customer
+from tests.web.helpcrunch.conftest import codes_of, errors_of
 
 
 def names(hc: httpx.Client, *filters: dict[str, Any], **body: Any) -> list[str]:
@@ -29,13 +29,13 @@ def f(field: str, operator: str, value: Any) -> dict[str, Any]:
 @pytest.fixture
 def people(hc: httpx.Client) -> dict[str, dict[str, Any]]:
     return {
-        "ann": create(hc, name="Ann", email="ann@gmail.com", company="ACME", userId="u-1",
+        "ann": make_customer(hc, name="Ann", email="ann@gmail.com", company="ACME", userId="u-1",
                       phone="+442079460958", city="London", countryCode="GB", firstSeen=100,
                       lastSeen=1000, tags=[{"name": "vip"}, {"name": "lead"}]),
-        "bob": create(hc, name="Bob", email="bob@Example.com", company="acme labs",
+        "bob": make_customer(hc, name="Bob", email="bob@Example.com", company="acme labs",
                       city="Kyiv", countryCode="UA", regionCode="Kyiv", firstSeen=200,
                       tags=[{"name": "vip"}]),
-        "cid": create(hc, name="Cid", userId="u-3"),
+        "cid": make_customer(hc, name="Cid", userId="u-3"),
     }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 from tests.web.helpcrunch.conftest import codes_of, define
 
 TESTS = Path(__file__).resolve().parents[2]
@@ -63,20 +63,17 @@ def widget_customer(tenant: Tenant) -> int:
         last_payment_was_successful="boolean",
     )
     location = RESPONSE["location"]
-    made = tenant.native.post(
-        "/contacts",
-        json={
-            "name": "Visitor",
-            "device": RESPONSE["device"],
-            "created_from": RESPONSE["createdFrom"],
-            "integration_id": RESPONSE["integrationId"],
-            "city": location["city"],
-            "country_code": location["countryCode"],
-            "region_code": location["regionCode"],
-        },
+    made = make_contact(
+        tenant.native,
+        name="Visitor",
+        device=RESPONSE["device"],
+        created_from=RESPONSE["createdFrom"],
+        integration_id=RESPONSE["integrationId"],
+        city=location["city"],
+        country_code=location["countryCode"],
+        region_code=location["regionCode"],
     )
-    assert made.status_code == 201, made.text
-    return int(made.json()["id"])
+    return int(made["id"])
 
 
 def test_the_seed_documents_are_what_the_test_expects() -> None:

@@ -6,12 +6,12 @@ import time
 
 import httpx
 
-from tests.support.factories import Tenant
-from tests.web.helpcrunch.conftest import codes_of, create, errors_of
+from tests.support.factories import Tenant, make_customer
+from tests.web.helpcrunch.conftest import codes_of, errors_of
 
 
 def test_tagging_appends_and_creates_unknown_tags(tenant: Tenant, hc: httpx.Client) -> None:
-    made = create(hc, tags=[{"name": "Old"}])
+    made = make_customer(hc, tags=[{"name": "Old"}])
     response = hc.put(
         f"/customers/{made['id']}/tags",
         json={"tags": [{"name": "Lead", "color": "#ccc"}, {"name": "PPC"}]},
@@ -32,7 +32,7 @@ def test_tagging_appends_and_creates_unknown_tags(tenant: Tenant, hc: httpx.Clie
 
 
 def test_untagging_takes_a_json_body_on_delete(hc: httpx.Client) -> None:
-    made = create(hc, tags=[{"name": "a"}, {"name": "b"}, {"name": "c"}])
+    made = make_customer(hc, tags=[{"name": "a"}, {"name": "b"}, {"name": "c"}])
     response = hc.request(
         "DELETE", f"/customers/{made['id']}/tags", json={"tags": [{"name": "b"}, {"name": "zz"}]}
     )
@@ -42,7 +42,7 @@ def test_untagging_takes_a_json_body_on_delete(hc: httpx.Client) -> None:
 
 
 def test_tag_requests_are_checked(hc: httpx.Client) -> None:
-    made = create(hc)
+    made = make_customer(hc)
     url = f"/customers/{made['id']}/tags"
     assert codes_of(hc.put(url, json={"tags": []})) == ["tags"]
     assert codes_of(hc.put(url, json={})) == ["tags"]
@@ -55,7 +55,7 @@ def test_tag_requests_are_checked(hc: httpx.Client) -> None:
 
 
 def test_an_event_is_recorded_with_the_contact(tenant: Tenant, hc: httpx.Client) -> None:
-    made = create(hc, name="Ann")
+    made = make_customer(hc, name="Ann")
     before = int(time.time())
     response = hc.post(
         "/events",
@@ -76,7 +76,7 @@ def test_an_event_is_recorded_with_the_contact(tenant: Tenant, hc: httpx.Client)
 
 
 def test_event_requests_are_checked(hc: httpx.Client) -> None:
-    made = create(hc)
+    made = make_customer(hc)
     items = errors_of(hc.post("/events", json={"name": "x", "customer": "abc"}), 400)
     assert items == [{"code": "customer", "message": "This value should be of type numeric."}]
     assert codes_of(hc.post("/events", json={"customer": made["id"]})) == ["name"]

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.factories import Tenant
-
-
-def create(tenant: Tenant, **body: object) -> dict:
-    response = tenant.native.post("/contacts", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.support.factories import Tenant, make_contact
 
 
 def test_create_normalises_and_returns_everything(ua_tenant: Tenant) -> None:
@@ -37,13 +31,13 @@ def test_create_normalises_and_returns_everything(ua_tenant: Tenant) -> None:
 
 
 def test_possible_numbers_outside_the_plan_are_kept_and_flagged(tenant: Tenant) -> None:
-    body = create(tenant, phone="+10233456781")
+    body = make_contact(tenant.native, phone="+10233456781")
     assert body["phone"] == "+10233456781"
     assert body["phone_info"]["valid"] is False
 
 
 def test_read_returns_etag_of_the_version(tenant: Tenant) -> None:
-    made = create(tenant, name="A")
+    made = make_contact(tenant.native, name="A")
     read = tenant.native.get(f"/contacts/{made['id']}")
     assert read.status_code == 200
     assert read.headers["etag"] == '"1"'
@@ -51,7 +45,7 @@ def test_read_returns_etag_of_the_version(tenant: Tenant) -> None:
 
 
 def test_patch_changes_only_what_is_given_and_null_clears(tenant: Tenant) -> None:
-    made = create(tenant, name="A", email="a@example.com", company="ACME", tags=["x"])
+    made = make_contact(tenant.native, name="A", email="a@example.com", company="ACME", tags=["x"])
     response = tenant.native.patch(
         f"/contacts/{made['id']}", json={"company": None, "city": "Lviv"}
     )
@@ -63,7 +57,7 @@ def test_patch_changes_only_what_is_given_and_null_clears(tenant: Tenant) -> Non
 
 
 def test_put_replaces_the_whole_contact(tenant: Tenant) -> None:
-    made = create(tenant, name="A", email="a@example.com", tags=["x"], notes="keep?")
+    made = make_contact(tenant.native, name="A", email="a@example.com", tags=["x"], notes="keep?")
     response = tenant.native.put(f"/contacts/{made['id']}", json={"name": "B"})
     assert response.status_code == 200
     body = response.json()
@@ -74,7 +68,7 @@ def test_put_replaces_the_whole_contact(tenant: Tenant) -> None:
 def test_custom_fields_merge_on_patch_and_replace_on_put(tenant: Tenant) -> None:
     for name, kind in (("Plan", "text"), ("Seats", "number")):
         assert tenant.native.post("/fields", json={"name": name, "type": kind}).status_code == 201
-    made = create(tenant, custom_fields={"plan": "gold", "seats": "3"})
+    made = make_contact(tenant.native, custom_fields={"plan": "gold", "seats": "3"})
     assert made["custom_fields"] == {"plan": "gold", "seats": 3}
     patched = tenant.native.patch(f"/contacts/{made['id']}", json={"custom_fields": {"seats": 5}})
     assert patched.json()["custom_fields"] == {"plan": "gold", "seats": 5}
@@ -85,7 +79,7 @@ def test_custom_fields_merge_on_patch_and_replace_on_put(tenant: Tenant) -> None
 
 
 def test_if_match_guards_writes(tenant: Tenant) -> None:
-    made = create(tenant, name="A")
+    made = make_contact(tenant.native, name="A")
     url = f"/contacts/{made['id']}"
     ok = tenant.native.patch(url, json={"name": "B"}, headers={"If-Match": '"1"'})
     assert ok.status_code == 200
@@ -100,7 +94,7 @@ def test_if_match_guards_writes(tenant: Tenant) -> None:
 
 
 def test_if_match_star_and_garbage(tenant: Tenant) -> None:
-    made = create(tenant, name="A")
+    made = make_contact(tenant.native, name="A")
     url = f"/contacts/{made['id']}"
     assert (
         tenant.native.patch(url, json={"name": "B"}, headers={"If-Match": "*"}).status_code == 200
@@ -112,7 +106,9 @@ def test_if_match_star_and_garbage(tenant: Tenant) -> None:
 
 
 def test_duplicates_conflict_with_the_field_named(tenant: Tenant) -> None:
-    first = create(tenant, phone="+447700900001", email="dup@example.com", external_id="e-1")
+    first = make_contact(
+        tenant.native, phone="+447700900001", email="dup@example.com", external_id="e-1"
+    )
     response = tenant.native.post(
         "/contacts", json={"phone": "+44 7700 900001", "email": "DUP@example.com"}
     )
@@ -121,14 +117,14 @@ def test_duplicates_conflict_with_the_field_named(tenant: Tenant) -> None:
     assert problem["code"] == "duplicate_contact"
     assert {e["field"] for e in problem["errors"]} == {"phone", "email"}
     assert problem["existing_id"] == first["id"]
-    other = create(tenant, name="other")
+    other = make_contact(tenant.native, name="other")
     clash = tenant.native.patch(f"/contacts/{other['id']}", json={"external_id": "e-1"})
     assert clash.status_code == 409
     assert clash.json()["errors"][0]["field"] == "external_id"
 
 
 def test_updating_a_contact_to_its_own_values_is_no_conflict(tenant: Tenant) -> None:
-    made = create(tenant, phone="+447700900002", email="self@example.com")
+    made = make_contact(tenant.native, phone="+447700900002", email="self@example.com")
     response = tenant.native.patch(
         f"/contacts/{made['id']}", json={"phone": "07700 900002", "email": "SELF@example.com"}
     )
@@ -140,7 +136,9 @@ def test_updating_a_contact_to_its_own_values_is_no_conflict(tenant: Tenant) -> 
 
 
 def test_lookup_by_phone_email_and_external_id(ua_tenant: Tenant) -> None:
-    made = create(ua_tenant, phone="+380501112233", email="look@example.com", external_id="X-9")
+    made = make_contact(
+        ua_tenant.native, phone="+380501112233", email="look@example.com", external_id="X-9"
+    )
     for params in ({"phone": "050 111 22 33"}, {"email": "LOOK@example.com"},
                    {"external_id": "X-9"}):  # fmt: skip
         found = ua_tenant.native.get("/contacts/lookup", params=params)
@@ -153,7 +151,7 @@ def test_lookup_by_phone_email_and_external_id(ua_tenant: Tenant) -> None:
 
 
 def test_tags_on_a_contact(tenant: Tenant) -> None:
-    made = create(tenant, tags=["VIP"])
+    made = make_contact(tenant.native, tags=["VIP"])
     added = tenant.native.post(f"/contacts/{made['id']}/tags", json={"tags": ["vip", "Lead"]})
     assert added.json()["tags"] == ["VIP", "Lead"]
     removed = tenant.native.delete(f"/contacts/{made['id']}/tags/vip")
@@ -164,9 +162,9 @@ def test_tags_on_a_contact(tenant: Tenant) -> None:
 
 
 def test_merge_folds_a_contact_into_another(tenant: Tenant, other_tenant: Tenant) -> None:
-    base = create(tenant, email="base@example.com", tags=["kept"])
-    mergee = create(tenant, phone="+447700900123", email="other@example.com", tags=["gone"],
-                    custom_fields={}, company="ACME")  # fmt: skip
+    base = make_contact(tenant.native, email="base@example.com", tags=["kept"])
+    mergee = make_contact(tenant.native, phone="+447700900123", email="other@example.com",
+                          tags=["gone"], custom_fields={}, company="ACME")  # fmt: skip
     response = tenant.native.post(f"/contacts/{base['id']}/merge", json={"mergee_id": mergee["id"]})
     assert response.status_code == 200
     merged = response.json()
@@ -175,7 +173,7 @@ def test_merge_folds_a_contact_into_another(tenant: Tenant, other_tenant: Tenant
     )  # fmt: skip
     assert merged["tags"] == ["kept"] and merged["version"] > base["version"]
     assert tenant.native.get(f"/contacts/{mergee['id']}").status_code == 404
-    theirs = create(other_tenant, name="theirs")
+    theirs = make_contact(other_tenant.native, name="theirs")
     for path, body in (
         (f"/contacts/{base['id']}/merge", {"mergee_id": theirs["id"]}),
         (f"/contacts/{theirs['id']}/merge", {"mergee_id": base["id"]}),
@@ -187,8 +185,8 @@ def test_merge_folds_a_contact_into_another(tenant: Tenant, other_tenant: Tenant
 
 
 def test_batch_patch_changes_several_contacts_or_none(tenant: Tenant) -> None:
-    a = create(tenant, name="A", email="a@example.com")
-    b = create(tenant, name="B")
+    a = make_contact(tenant.native, name="A", email="a@example.com")
+    b = make_contact(tenant.native, name="B")
     response = tenant.native.patch(
         "/contacts",
         json={"items": [{"id": b["id"], "company": "ACME"}, {"id": a["id"], "name": "A2"}]},

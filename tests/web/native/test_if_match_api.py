@@ -4,12 +4,10 @@ changes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact
 
 # Entity tags that are not the current one ("1") under strong comparison, and values that are
 # no entity tags at all: none of them matches.
@@ -31,13 +29,6 @@ NOT_MATCHING = [
 MATCHING = ['"1"', '"7" ,\t"1"', '"7", "1"', 'W/"1", "1"', '"a,b", "1"', ',"1",', "*"]
 
 
-def create(tenant: Tenant, **body: object) -> dict[str, Any]:
-    response = tenant.native.post("/contacts", json=body)
-    assert response.status_code == 201, response.text
-    made: dict[str, Any] = response.json()
-    return made
-
-
 def write(tenant: Tenant, method: str, url: str, if_match: str) -> httpx.Response:
     body = None if method == "DELETE" else {"name": "Changed"}
     # Latin-1, as HTTP carries header bytes; httpx would refuse the non-ASCII ones as text.
@@ -54,7 +45,7 @@ def assert_precondition_failed(response: httpx.Response, current: int) -> None:
 
 @pytest.mark.parametrize("method", ["PATCH", "PUT", "DELETE"])
 def test_tags_that_do_not_match_answer_412_and_change_nothing(tenant: Tenant, method: str) -> None:
-    made = create(tenant, name="Ann")
+    made = make_contact(tenant.native, name="Ann")
     url = f"/contacts/{made['id']}"
     for if_match in NOT_MATCHING:
         assert_precondition_failed(write(tenant, method, url, if_match), 1)
@@ -67,7 +58,7 @@ def test_tags_that_do_not_match_answer_412_and_change_nothing(tenant: Tenant, me
 def test_a_list_matches_when_any_member_does_and_star_matches_any(
     tenant: Tenant, if_match: str
 ) -> None:
-    made = create(tenant, name="Ann")
+    made = make_contact(tenant.native, name="Ann")
     url = f"/contacts/{made['id']}"
     patched = write(tenant, "PATCH", url, if_match)
     assert patched.status_code == 200, patched.text
@@ -79,7 +70,7 @@ def test_a_list_matches_when_any_member_does_and_star_matches_any(
 
 
 def test_header_lines_are_one_list(tenant: Tenant) -> None:
-    made = create(tenant, name="Ann")
+    made = make_contact(tenant.native, name="Ann")
     url = f"/contacts/{made['id']}"
     headers = [("If-Match", '"5"'), ("If-Match", '"1"')]
     assert tenant.native.patch(url, json={"name": "B"}, headers=headers).status_code == 200
@@ -88,7 +79,7 @@ def test_header_lines_are_one_list(tenant: Tenant) -> None:
 def test_another_accounts_contact_looks_missing_whatever_the_tag(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    theirs = create(other_tenant, name="Theirs")
+    theirs = make_contact(other_tenant.native, name="Theirs")
     for if_match in ('"1"', '"stale"', "*", "yesterday"):
         for method in ("PATCH", "PUT", "DELETE"):
             response = write(tenant, method, f"/contacts/{theirs['id']}", if_match)
@@ -100,7 +91,7 @@ def test_another_accounts_contact_looks_missing_whatever_the_tag(
 
 
 def test_batch_items_carry_if_match(tenant: Tenant) -> None:
-    first, second = create(tenant, name="A"), create(tenant, name="B")
+    first, second = make_contact(tenant.native, name="A"), make_contact(tenant.native, name="B")
     stale = tenant.native.patch(
         "/contacts",
         json={"items": [{"id": first["id"], "name": "A2", "if_match": '"1"'},

@@ -7,7 +7,7 @@ import pytest
 from contactbook.domain.inboxes import ChannelType
 from contactbook.services import inboxes
 from contactbook.storage.uow import UnitOfWork
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact, make_contacts, make_list
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def populated(tenant: Tenant) -> Tenant:
     native = tenant.native
     assert native.post("/fields", json={"name": "Plan"}).status_code == 201
     assert native.post("/fields", json={"name": "Seats", "type": "number"}).status_code == 201
-    vip = native.post("/lists", json={"name": "VIP"}).json()["id"]
+    vip = make_list(native, "VIP")
     for n in range(25):
         body = {
             "name": f"Person {n:02d}",
@@ -25,7 +25,7 @@ def populated(tenant: Tenant) -> Tenant:
             "tags": ["even"] if n % 2 == 0 else [],
             "lists": [vip] if n < 10 else [],
         }
-        assert native.post("/contacts", json=body).status_code == 201
+        make_contact(native, **body)
     tenant.vip = vip  # type: ignore[attr-defined]
     return tenant
 
@@ -128,7 +128,7 @@ def test_text_operators_on_number_fields_read_the_number_as_text(populated: Tena
 
 
 def test_filter_by_channel_identity(tenant: Tenant) -> None:
-    made = [tenant.native.post("/contacts", json={"name": n}).json()["id"] for n in ("a", "b")]
+    made = make_contacts(tenant.native, {"name": "a"}, {"name": "b"})
 
     async def in_telegram(uow: UnitOfWork) -> None:
         inbox = await inboxes.create_inbox(uow, tenant.ctx, "Bot", ChannelType.TELEGRAM)

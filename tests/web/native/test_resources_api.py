@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact, make_contacts, make_list
 from tests.support.jobs import wait_for_job
 
 
@@ -12,7 +12,7 @@ def test_lists_crud_and_members(tenant: Tenant) -> None:
     assert made.status_code == 201
     list_id = made.json()["id"]
     assert made.json()["items"] == 0 and made.json()["is_default"] is False
-    ids = [native.post("/contacts", json={"name": f"c{n}"}).json()["id"] for n in range(3)]
+    ids = make_contacts(native, *({"name": f"c{n}"} for n in range(3)))
     added = native.post(f"/lists/{list_id}/members", json={"contact_ids": ids})
     assert added.json()["added"] == 3 and added.json()["list"]["items"] == 3
     again = native.post(f"/lists/{list_id}/members", json={"contact_ids": ids})
@@ -42,8 +42,8 @@ def test_list_names_are_unique_ignoring_case_and_checked(tenant: Tenant) -> None
 
 
 def test_members_of_unknown_ids_change_nothing(tenant: Tenant) -> None:
-    list_id = tenant.native.post("/lists", json={"name": "Clients"}).json()["id"]
-    contact = tenant.native.post("/contacts", json={"name": "c"}).json()["id"]
+    list_id = make_list(tenant.native, "Clients")
+    contact = make_contact(tenant.native, name="c")["id"]
     response = tenant.native.post(
         f"/lists/{list_id}/members", json={"contact_ids": [contact, 999_999_999]}
     )
@@ -59,7 +59,7 @@ def test_fields_crud(tenant: Tenant) -> None:
     assert made.status_code == 201
     field = made.json()
     assert field["key"] == "favourite_colour" and field["type"] == "list"
-    contact = native.post("/contacts", json={"custom_fields": {"favourite_colour": "red"}}).json()
+    contact = make_contact(native, custom_fields={"favourite_colour": "red"})
     bad = native.patch(f"/contacts/{contact['id']}",
                        json={"custom_fields": {"favourite_colour": "green"}})  # fmt: skip
     assert bad.status_code == 422
@@ -85,7 +85,7 @@ def test_unknown_custom_field_is_refused(tenant: Tenant) -> None:
 
 def test_tags_rename_recolour_delete(tenant: Tenant) -> None:
     native = tenant.native
-    contact = native.post("/contacts", json={"tags": ["lead"]}).json()
+    contact = make_contact(native, tags=["lead"])
     renamed = native.patch("/tags/LEAD", json={"name": "Lead", "color": "#ff0000"})
     assert renamed.json() == {"name": "Lead", "color": "#ff0000", "contacts": 1}
     assert native.get(f"/contacts/{contact['id']}").json()["tags"] == ["Lead"]
@@ -96,8 +96,8 @@ def test_tags_rename_recolour_delete(tenant: Tenant) -> None:
 
 def test_stoplist_moves_list_counters(ua_tenant: Tenant) -> None:
     native = ua_tenant.native
-    list_id = native.post("/lists", json={"name": "Clients"}).json()["id"]
-    native.post("/contacts", json={"phone": "0501234567", "lists": [list_id]})
+    list_id = make_list(native, "Clients")
+    make_contact(native, phone="0501234567", lists=[list_id])
     stopped = native.post("/stoplist", json={"phones": ["+380501234567", 380671112233],
                                               "channels": ["sms", "viber"]})  # fmt: skip
     assert stopped.status_code == 200
@@ -121,7 +121,7 @@ def test_stoplist_moves_list_counters(ua_tenant: Tenant) -> None:
 
 def test_account_keys_and_inboxes(tenant: Tenant) -> None:
     native = tenant.native
-    native.post("/contacts", json={"phone": "+447700900123"})
+    make_contact(native, phone="+447700900123")
     account = native.get("/account").json()
     assert account["id"] == tenant.account_id
     assert (account["contacts"], account["contacts_with_phone"]) == (1, 1)

@@ -9,7 +9,7 @@ import orjson
 
 from contactbook.domain.imports import OBJECT_KEYS
 from contactbook.web.dialects.native.schemas import ContactChangeIn
-from tests.support.factories import Tenant
+from tests.support.factories import Tenant, make_contact, make_contacts, make_list
 from tests.support.jobs import wait_for_job
 
 CSV = (
@@ -115,9 +115,8 @@ def test_export_streams_and_reimports_to_the_same_data(
 
 
 def test_export_of_one_list_and_of_a_missing_list(tenant: Tenant) -> None:
-    list_id = tenant.native.post("/lists", json={"name": "Chosen"}).json()["id"]
-    tenant.native.post("/contacts", json={"name": "in", "lists": [list_id]})
-    tenant.native.post("/contacts", json={"name": "out"})
+    list_id = make_list(tenant.native, "Chosen")
+    make_contacts(tenant.native, {"name": "in", "lists": [list_id]}, {"name": "out"})
     body = tenant.native.get("/contacts/export", params={"list": list_id}).text
     assert len(body.splitlines()) == 2 and ",in," in body
     missing = tenant.native.get("/contacts/export", params={"list": 999_999_999})
@@ -125,7 +124,7 @@ def test_export_of_one_list_and_of_a_missing_list(tenant: Tenant) -> None:
 
 
 def test_export_job_writes_a_downloadable_file(tenant: Tenant) -> None:
-    tenant.native.post("/contacts", json={"phone": "+447700900099"})
+    make_contact(tenant.native, phone="+447700900099")
     job = tenant.native.post("/exports", params={"format": "ndjson"})
     assert job.status_code == 202
     done = wait_for_job(tenant.native, f"/exports/{job.json()['id']}")
@@ -138,7 +137,7 @@ def test_export_job_writes_a_downloadable_file(tenant: Tenant) -> None:
 def test_a_row_naming_a_list_that_cannot_exist_is_refused_alone(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    theirs = other_tenant.native.post("/lists", json={"name": "Theirs"}).json()["id"]
+    theirs = make_list(other_tenant.native, "Theirs")
     content = (
         b"phone,name,lists\n"
         b"+447700900021,One,Friends\n"

@@ -10,6 +10,7 @@ from bsg_api.models import (
     StoplistAddRequest,
 )
 
+from tests.support.factories import make_contact, make_list
 from tests.web.notificore.support import Notificore, json_of
 from tests.web.notificore.test_contacts import create, get, new_field, new_group
 
@@ -46,16 +47,14 @@ def test_written_natively_read_here(nc: Notificore) -> None:
     native = nc.tenant.native
     assert native.post("/fields", json={"name": "Plan"}).status_code == 201
     assert native.post("/fields", json={"name": "Seats", "type": "number"}).status_code == 201
-    list_id = native.post("/lists", json={"name": "Native list"}).json()["id"]
-    made = native.post(
-        "/contacts",
-        json={
-            "phone": "+44 20 7946 0958",
-            "name": "Ada",
-            "custom_fields": {"plan": "gold", "seats": 3},
-            "lists": [list_id],
-        },
-    ).json()
+    list_id = make_list(native, "Native list")
+    made = make_contact(
+        native,
+        phone="+44 20 7946 0958",
+        name="Ada",
+        custom_fields={"plan": "gold", "seats": 3},
+        lists=[list_id],
+    )
     fields = {f.name: f.id for f in nc.fields.contact_fields().data or []}
     contact = get(nc, made["id"])
     assert contact["id"] == made["id"] and contact["phone"] == 442079460958

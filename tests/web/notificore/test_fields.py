@@ -16,6 +16,7 @@ from bsg_api.models import (
     PostContactsFieldsDeleteRequest,
 )
 
+from tests.support.factories import make_chatwoot_contact, make_contact
 from tests.web.notificore.support import Notificore, json_of
 from tests.web.notificore.test_contacts import create, get, new_field
 
@@ -172,9 +173,7 @@ def test_fields_of_other_types_show_as_the_nearest_notificore_type(nc: Notificor
         ("Budget", ContactFieldType.NUMBER),
         ("A very long display name that", ContactFieldType.TEXT),
     ]
-    made = native.post(
-        "/contacts", json={"phone": "+380661234002", "custom_fields": {"vip": True, "budget": 2.5}}
-    ).json()
+    made = make_contact(native, phone="+380661234002", custom_fields={"vip": True, "budget": 2.5})
     fields = get(nc, made["id"])["fields"]
     assert sorted(fields.values()) == ["2.5", "true"]
 
@@ -186,13 +185,9 @@ def test_create_adopts_a_field_contacts_already_use(nc: Notificore) -> None:
         headers={"api_access_token": tenant.api_key},
         timeout=30,
     ) as chatwoot:
-        written = chatwoot.post(
-            "/contacts",
-            json={"name": "Ann", "phone_number": "+380661234567",
-                  "custom_attributes": {"plan": "gold"}},
-        )  # fmt: skip
-        assert written.status_code == 200, written.text
-    contact = written.json()["payload"]["contact"]["id"]
+        written = make_chatwoot_contact(chatwoot, name="Ann", phone_number="+380661234567",
+                                        custom_attributes={"plan": "gold"})  # fmt: skip
+    contact = written["id"]
     [implicit] = tenant.native.get("/fields").json()["items"]
     # a type the values held cannot take is a validation error naming the type
     refused = json_of(
