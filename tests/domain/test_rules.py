@@ -22,6 +22,7 @@ from contactbook.domain.fields import (
 )
 from contactbook.domain.lists import clean_list_text
 from contactbook.domain.paging import decode_cursor, encode_cursor
+from contactbook.domain.queries import Visibility, is_visible
 from contactbook.domain.tags import TagInput, check_color, normalise_tag_name, unique_tags
 
 
@@ -176,3 +177,18 @@ def test_scopes_include_lesser_ones() -> None:
     assert writer.allows(KeyScope.READ) and not writer.allows(KeyScope.ADMIN)
     with pytest.raises(Forbidden):
         writer.require(KeyScope.ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("identifiers", "shown"),
+    [
+        (("+380661234567", None, None), {"all", "with_phone", "resolved"}),
+        ((None, "a@example.com", None), {"all", "resolved"}),
+        ((None, None, "crm-7"), {"all", "resolved"}),
+        ((None, None, None), {"all"}),
+    ],
+)
+def test_what_each_visibility_shows(
+    identifiers: tuple[str | None, str | None, str | None], shown: set[str]
+) -> None:
+    assert {v.value for v in Visibility if is_visible(v, *identifiers)} == shown

@@ -50,6 +50,24 @@ class Visibility(StrEnum):
     RESOLVED = "resolved"  # phone, email or external id present
 
 
+# A contact holding any of these is "resolved"; each is unique within an account.
+IDENTIFIERS = ("phone", "email", "external_id")
+
+
+def is_resolved(phone: object, email: object, external_id: object) -> bool:
+    """True if the contact holds a phone, an email or an external id."""
+    return phone is not None or email is not None or external_id is not None
+
+
+def is_visible(visibility: Visibility, phone: object, email: object, external_id: object) -> bool:
+    """Whether a dialect showing `visibility` can represent a contact with these identifiers."""
+    if visibility is Visibility.WITH_PHONE:
+        return phone is not None
+    if visibility is Visibility.RESOLVED:
+        return is_resolved(phone, email, external_id)
+    return True
+
+
 # Canonical attributes a condition or sort may name, with their kind.
 ATTRIBUTES: dict[str, str] = {
     "id": "int",

@@ -22,6 +22,7 @@ from contactbook.domain.paging import Page
 from contactbook.domain.phones import normalise_phone
 from contactbook.domain.preconditions import VersionCondition, check_condition
 from contactbook.domain.queries import (
+    IDENTIFIERS,
     All,
     AnyOf,
     Condition,
@@ -33,6 +34,7 @@ from contactbook.domain.queries import (
     SortKey,
     Visibility,
     check_query,
+    is_visible,
 )
 from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
@@ -42,7 +44,7 @@ from contactbook.services.tags import clean_tags
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
 
-LOOKUP_COLUMNS = ("phone", "email", "external_id")
+LOOKUP_COLUMNS = IDENTIFIERS  # each is unique within an account
 
 
 async def get_contact(
@@ -280,10 +282,7 @@ def _shown(contact: Contact, visibility: Visibility) -> Contact:
 
     Raises: ContactNotFound (a hidden contact looks like a missing one on every method).
     """
-    has = {name: getattr(contact, name) is not None for name in LOOKUP_COLUMNS}
-    shown = {Visibility.ALL: True, Visibility.WITH_PHONE: has["phone"],
-             Visibility.RESOLVED: any(has.values())}[visibility]  # fmt: skip
-    if not shown:
+    if not is_visible(visibility, contact.phone, contact.email, contact.external_id):
         raise ContactNotFound(contact.id)
     return contact
 

@@ -15,13 +15,11 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, String, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contactbook.domain.queries import IDENTIFIERS, is_resolved
 from contactbook.domain.stoplist import COUNTED_CHANNELS, Channel
 from contactbook.storage.backend_sql import one_of
 from contactbook.storage.ledger import Ledger
 from contactbook.storage.tables import contacts, list_members, stoplist
-
-# A contact holding any of these is "resolved" (`Visibility.RESOLVED`, `contacts_resolved`).
-IDENTIFIERS = ("phone", "email", "external_id")
 
 # The stop list's flag column of each channel.
 STOP_FLAGS = {
@@ -53,13 +51,8 @@ class Identity(NamedTuple):
         return int(self.phone is not None), int(is_resolved(*self))
 
 
-def is_resolved(phone: object, email: object, external_id: object) -> bool:
-    """True if the contact holds a phone, an email or an external id."""
-    return phone is not None or email is not None or external_id is not None
-
-
 def resolved(table: Any = contacts) -> ColumnElement[bool]:
-    """`is_resolved` in SQL, over a table or alias with the contact columns."""
+    """The domain's `is_resolved` in SQL, over a table or alias with the contact columns."""
     return or_(*(table.c[name].is_not(None) for name in IDENTIFIERS))
 
 
