@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from contactbook.domain.errors import Forbidden
@@ -14,6 +14,29 @@ class KeyScope(StrEnum):
     READ = "read"
     WRITE = "write"
     ADMIN = "admin"
+
+
+class Source(StrEnum):
+    """Which door a write came through."""
+
+    NATIVE = "native"
+    NOTIFICORE = "notificore"
+    CHATWOOT = "chatwoot"
+    HELPCRUNCH = "helpcrunch"
+    IMPORT = "import"
+    CLI = "cli"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Who wrote, and from where: the same for every record of one request or job batch."""
+
+    source: Source = Source.SYSTEM
+    actor_type: str | None = None  # "api_key" (later "user")
+    actor_id: int | None = None
+    request_id: str | None = None
+    job_id: int | None = None
 
 
 _RANK = {KeyScope.READ: 0, KeyScope.WRITE: 1, KeyScope.ADMIN: 2}
@@ -28,6 +51,24 @@ class RequestContext:
     test_mode: bool = False
     default_region: str | None = None
     key_id: int | None = None
+    # Where the caller's writes are recorded as coming from (see domain.changes).
+    source: Source = Source.SYSTEM
+    request_id: str | None = None
+    job_id: int | None = None
+
+    def origin(self) -> Origin:
+        """What the change records of this caller's writes say about who made them."""
+        return Origin(
+            source=self.source,
+            actor_type="api_key" if self.key_id is not None else None,
+            actor_id=self.key_id,
+            request_id=self.request_id,
+            job_id=self.job_id,
+        )
+
+    def through(self, source: Source, request_id: str | None = None) -> RequestContext:
+        """This caller writing through `source` (a dialect, the CLI, an import)."""
+        return replace(self, source=source, request_id=request_id)
 
     def allows(self, scope: KeyScope) -> bool:
         return any(_RANK[held] >= _RANK[scope] for held in self.scopes)

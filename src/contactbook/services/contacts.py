@@ -40,6 +40,7 @@ from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
 from contactbook.services.custom_values import apply_values, resolve_field, typed_values
 from contactbook.services.phone_matching import match_phones
+from contactbook.services.recording import record_created, track
 from contactbook.services.tags import clean_tags
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
@@ -113,6 +114,7 @@ async def create_contact(
     if prepared.tags:
         tags = await uow.tags.ensure(prepared.tags, now)
         await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+    await record_created(uow, ctx, [contact_id])
     return await uow.contacts.get(contact_id, include)
 
 
@@ -144,6 +146,7 @@ async def update_contact(
     current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
     check_condition(condition, current.version)
     expected_version = None if condition is None else current.version
+    tracking = await track(uow, ctx, [contact_id])
     prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
     conflicts = await uow.contacts.conflicts(prepared.values, exclude_id=contact_id)
     if conflicts:
@@ -154,15 +157,14 @@ async def update_contact(
         stored = {str(item.field.id): item.value for item in current.custom}
         custom = apply_values(stored, prepared.custom, replace=data.custom_mode == "replace")
     # A write that changes no stored value changes nothing: no version, no updated_at.
-    written = await uow.contacts.update(current, prepared.values, custom, now, expected_version)
-    moved = False
+    await uow.contacts.update(current, prepared.values, custom, now, expected_version)
     if prepared.lists is not None:
-        moved |= await uow.lists.replace_for_contact(contact_id, prepared.lists)
+        await uow.lists.replace_for_contact(contact_id, prepared.lists)
     if prepared.tags is not None:
         tags = await uow.tags.ensure(prepared.tags, now)
-        moved |= await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
-    if moved and written is None:
-        await uow.contacts.touch([contact_id], now)
+        await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
+    # Records what changed, and moves the version of a contact whose relations alone did.
+    await tracking.finish()
     return await uow.contacts.get(contact_id, include)
 
 

@@ -71,7 +71,13 @@ Json: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "post
 # Tables whose ids come from a sequence shared by all accounts ("one sequence; the same id in
 # every API"). PostgreSQL has real sequences; SQLite uses rows of `id_sequences`.
 SEQUENCED = ("contacts", "fields", "tags", "lists", "stoplist", "inboxes", "contact_inboxes",
-             "events", "api_keys", "jobs")  # fmt: skip
+             "events", "api_keys", "jobs", "changes")  # fmt: skip
+
+
+def _default_of(column: Column[Any]) -> Any:
+    """A column's server default, for a copy of the column in another table."""
+    default = column.server_default
+    return None if default is None else default.arg  # type: ignore[attr-defined]
 
 
 def _now_default() -> Any:
@@ -387,4 +393,75 @@ jobs = Table(
     ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
     # The one index not led by account_id: workers claim the oldest waiting job of any account.
     Index("ix_jobs_state", "state", "id"),
+)
+
+
+# --- history and trash -------------------------------------------------------------------------
+
+# One row per committed write to a contact, in the write's own transaction: history, undo and
+# webhook deliveries all read these rows. No foreign key to `contacts`: the history outlives
+# the contact (trash, purge) and an erase keeps its actions, times and field names.
+changes = Table(
+    "changes",
+    metadata,
+    Column("account_id", BigInteger, nullable=False),
+    Column("id", BigInteger, nullable=False),
+    Column("contact_id", BigInteger, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("actor_type", String(16)),
+    Column("actor_id", BigInteger),
+    Column("request_id", String(64)),
+    Column("job_id", BigInteger),
+    # Canonical field name -> {"from": ..., "to": ...}.
+    Column("changes", Json, nullable=False),
+    # What an undo needs beyond the fields (a merge: the merged ids and what moved).
+    Column("detail", Json),
+    PrimaryKeyConstraint("account_id", "id"),
+    ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+    Index("ix_changes_contact", "account_id", "contact_id", "id"),
+    Index("ix_changes_job", "account_id", "job_id", "id"),
+)
+
+# Deleted contacts, as they were: every column of `contacts` (without its unique constraints,
+# so a trashed contact's phone, email and external id are free at once), when and by which
+# change they went, and the survivor when a merge took them.
+trashed_contacts = Table(
+    "trashed_contacts",
+    metadata,
+    *[
+        Column(c.name, c.type, nullable=c.nullable, server_default=_default_of(c))
+        for c in contacts.columns
+    ],
+    Column("deleted_at", UTCDateTime, nullable=False),
+    Column("change_id", BigInteger, nullable=False),
+    Column("merged_into", BigInteger),
+    PrimaryKeyConstraint("account_id", "id"),
+    ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE"),
+    Index("ix_trashed_contacts_deleted", "account_id", "deleted_at", "id"),
+)
+
+# A trashed contact's relations: its lists (`kind` list, `ref_id` the list), tags (tag, the
+# tag, `position`) and channel identities (inbox, the inbox; `item_id`, `source_id`,
+# `hmac_verified`, `created_at` of the identity).
+trashed_relations = Table(
+    "trashed_relations",
+    metadata,
+    Column("account_id", BigInteger, nullable=False),
+    Column("contact_id", BigInteger, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("ref_id", BigInteger, nullable=False),
+    Column("item_id", BigInteger, nullable=False, server_default=text("0")),
+    Column("position", Integer, nullable=False, server_default=text("0")),
+    Column("source_id", String(255)),
+    Column("hmac_verified", Boolean),
+    Column("created_at", UTCDateTime),
+    PrimaryKeyConstraint("account_id", "contact_id", "kind", "ref_id", "item_id"),
+    ForeignKeyConstraint(
+        ["account_id", "contact_id"],
+        ["trashed_contacts.account_id", "trashed_contacts.id"],
+        ondelete="CASCADE",
+    ),
 )

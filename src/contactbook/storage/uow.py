@@ -27,6 +27,7 @@ from contactbook.storage.locks import lock_phones
 from contactbook.storage.positions import PositionIndex
 from contactbook.storage.repositories.accounts import AccountRepository
 from contactbook.storage.repositories.bulk import BulkContactRepository
+from contactbook.storage.repositories.changes import ChangeRepository
 from contactbook.storage.repositories.contacts import ContactRepository
 from contactbook.storage.repositories.events import EventRepository
 from contactbook.storage.repositories.fields import FieldRepository
@@ -119,6 +120,10 @@ class UnitOfWork:
         return ContactRepository(
             self.conn, self._tenant(), self.ledger, self.field_catalog, self._positions
         )
+
+    @cached_property
+    def changes(self) -> ChangeRepository:
+        return ChangeRepository(self.conn, self._tenant())
 
     @cached_property
     def bulk(self) -> BulkContactRepository:

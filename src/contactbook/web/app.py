@@ -26,6 +26,7 @@ from contactbook.web.instance_secret import installation_secret
 from contactbook.web.job_worker import JobWorker
 from contactbook.web.kit import answers
 from contactbook.web.middleware import SquashSlashes
+from contactbook.web.request_ids import RequestIds
 from contactbook.web.responses import Json
 from contactbook.web.runtime import Runtime, telemetry_config
 
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SquashSlashes)
     # Outermost, so that every dialect's reads are counted.
     app.add_middleware(BodyLimit, limit=runtime.settings.max_body_bytes)
+    # Around everything, so that even a refused body's answer names its request.
+    app.add_middleware(RequestIds)
     return app
 
 

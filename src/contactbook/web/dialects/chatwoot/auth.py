@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactbook.domain.context import KeyScope, RequestContext
+from contactbook.domain.context import KeyScope, RequestContext, Source
 from contactbook.domain.errors import AccountNotFound
 from contactbook.services import accounts
 from contactbook.web.credentials import credentials
@@ -25,7 +25,7 @@ def access_token(request: Request) -> str | None:
     return None
 
 
-@credentials
+@credentials(Source.CHATWOOT)
 async def caller(request: Request) -> RequestContext:
     """Who is asking, for the account in the path.
 

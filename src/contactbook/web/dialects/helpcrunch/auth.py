@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactbook.domain.context import RequestContext
+from contactbook.domain.context import RequestContext, Source
 from contactbook.web.credentials import credentials
 from contactbook.web.deps import bearer_token, context_for_api_key, runtime_of
 from contactbook.web.ratelimit import enforce_rate_limit
@@ -15,7 +15,7 @@ from contactbook.web.ratelimit import enforce_rate_limit
 RATE_LIMIT_NAMESPACE = "helpcrunch"
 
 
-@credentials
+@credentials(Source.HELPCRUNCH)
 async def caller(request: Request) -> RequestContext:
     """The authenticated caller, counted against the rate limit.
 

@@ -8,6 +8,7 @@ from contactbook.web.dialects.native import (
     account,
     contacts,
     fields,
+    history,
     lists,
     stoplist,
     tags,
@@ -23,6 +24,6 @@ def router() -> APIRouter:
     """Every native route, under the native prefix."""
     root = APIRouter(prefix=PREFIX)
     # transfers first: its /contacts/export must win over /contacts/{contact_id}
-    for module in (transfers, contacts, lists, fields, tags, stoplist, account):
+    for module in (transfers, contacts, history, lists, fields, tags, stoplist, account):
         root.include_router(module.router, dependencies=[Security(API_KEY)], responses=ERRORS)
     return root

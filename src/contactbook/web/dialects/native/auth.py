@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactbook.domain.context import RequestContext
+from contactbook.domain.context import RequestContext, Source
 from contactbook.web.credentials import credentials
 from contactbook.web.deps import bearer_token, context_for_api_key, runtime_of
 
 
-@credentials
+@credentials(Source.NATIVE)
 async def caller(request: Request) -> RequestContext:
     """Raises: Unauthenticated."""
     token = bearer_token(request.headers.get("authorization"))

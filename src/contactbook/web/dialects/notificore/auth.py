@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from contactbook.domain.context import RequestContext
+from contactbook.domain.context import RequestContext, Source
 from contactbook.domain.errors import NotFound, Unauthenticated
 from contactbook.services import accounts
 from contactbook.web.credentials import credentials
@@ -37,7 +37,7 @@ async def issue_token(rt: Runtime, ctx: RequestContext) -> str:
     return tokens.issue(keys.current, claims, int(time.time()), rt.settings.token_ttl_seconds)
 
 
-@credentials
+@credentials(Source.NOTIFICORE)
 async def caller(request: Request) -> RequestContext:
     """The account a bearer token stands for; its API key must still be valid (a revocation
     reaches every process within a second, see `AuthCache`).
