@@ -121,9 +121,13 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> FieldChanges:
 
 def rewind(state: Mapping[str, Any], records: list[ChangeRecord]) -> dict[str, Any]:
     """`state` with `records` (newest first) undone: what the contact held before the oldest
-    of them."""
+    of them. Trash moves are skipped (a deleted record lists the identifiers it freed, but the
+    contact comes back from the trash with them)."""
     rewound = dict(state)
     for record in records:
+        # Going to the trash and back changes no field: the contact comes back as it went.
+        if record.action in (Action.DELETED, Action.RESTORED):
+            continue
         for name, change in record.changes.items():
             if change.get("from") is None:
                 rewound.pop(name, None)

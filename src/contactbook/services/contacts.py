@@ -42,6 +42,7 @@ from contactbook.services.custom_values import apply_values, resolve_field, type
 from contactbook.services.phone_matching import match_phones
 from contactbook.services.recording import record_created, track
 from contactbook.services.tags import clean_tags
+from contactbook.services.trash import trash_contacts
 from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.uow import UnitOfWork
 
@@ -176,14 +177,15 @@ async def delete_contact(
     condition: VersionCondition | None = None,
     visibility: Visibility = Visibility.ALL,
 ) -> None:
-    """A contact `visibility` hides is not found, and stays.
+    """Move the contact to the trash (see `services.trash`). A contact `visibility` hides is
+    not found, and stays.
 
     Raises: ContactNotFound, PreconditionFailed."""
     ctx.require(KeyScope.WRITE)
     if condition is not None or visibility is not Visibility.ALL:
         current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
         check_condition(condition, current.version)
-    if not await uow.contacts.delete_ids([contact_id]):
+    if not await trash_contacts(uow, ctx, [contact_id]):
         raise ContactNotFound(contact_id)
 
 
@@ -193,16 +195,17 @@ async def delete_contacts(
     contact_ids: Sequence[int] = (),
     list_ids: Sequence[int] = (),
 ) -> int:
-    """Delete the given contacts and every member of the given lists; return how many went.
+    """Move the given contacts and every member of the given lists to the trash; return how
+    many went.
 
     Ids of other accounts or of nothing are skipped.
     """
     ctx.require(KeyScope.WRITE)
-    deleted = await uow.contacts.delete_ids(contact_ids)
+    doomed = list(contact_ids)
     if list_ids:
         members = ContactQuery(where=Condition("lists", Op.IN, tuple(list_ids)))
-        deleted += await uow.contacts.delete_where(uow.contacts.select_ids(members))
-    return deleted
+        doomed += await uow.contacts.ids_of(uow.contacts.select_ids(members))
+    return len(await trash_contacts(uow, ctx, doomed))
 
 
 async def list_contacts(uow: UnitOfWork, ctx: RequestContext, query: ContactQuery) -> Page[Contact]:

@@ -37,6 +37,7 @@ from contactbook.storage.repositories.jobs import JobQueue, JobRepository
 from contactbook.storage.repositories.lists import ListRepository
 from contactbook.storage.repositories.stoplist import StopListRepository
 from contactbook.storage.repositories.tags import TagRepository
+from contactbook.storage.repositories.trash import TrashRepository
 
 _PG_DATA_VERSION = "SELECT sum(data_version) FROM account_counters WHERE account_id = $1"
 
@@ -124,6 +125,10 @@ class UnitOfWork:
     @cached_property
     def changes(self) -> ChangeRepository:
         return ChangeRepository(self.conn, self._tenant())
+
+    @cached_property
+    def trash(self) -> TrashRepository:
+        return TrashRepository(self.conn, self._tenant(), self.ledger)
 
     @cached_property
     def bulk(self) -> BulkContactRepository:

@@ -138,6 +138,16 @@ class ContactRepository:
             found += await self._hydrate((await self.conn.execute(statement)).all(), frozenset())
         return found
 
+    async def lock_for_delete(self, contact_ids: Iterable[int]) -> list[Contact]:
+        """As `lock`, with the lock a delete needs (it waits for writers adding memberships,
+        tags or identities to these contacts, so what is filed in the trash is complete)."""
+        ids = sorted(set(contact_ids))
+        found: list[Contact] = []
+        for start in range(0, len(ids), _CHUNK):
+            statement = self._locking(ids[start : start + _CHUNK], delete=True)
+            found += await self._hydrate((await self.conn.execute(statement)).all(), frozenset())
+        return found
+
     def _locking(self, ids: Sequence[int], *, delete: bool) -> Select[Any]:
         # FOR NO KEY UPDATE leaves the key share that a new membership or tag takes on the
         # contact free; a delete needs FOR UPDATE, which waits for those.
@@ -530,15 +540,14 @@ class ContactRepository:
             total += await self._delete_chunk(ids[start : start + _CHUNK])
         return total
 
-    async def delete_where(self, doomed: Select[Any]) -> int:
-        """Delete the contacts `doomed` selects (ids of this account), set-based, with every
-        counter they move."""
+    async def ids_of(self, selected: Select[Any]) -> list[int]:
+        """The ids of this account's contacts that `selected` (a select of ids) names."""
         rows = await self.conn.execute(
             select(contacts.c.id).where(
-                contacts.c.account_id == self.account_id, contacts.c.id.in_(doomed)
+                contacts.c.account_id == self.account_id, contacts.c.id.in_(selected)
             )
         )
-        return await self.delete_ids([row[0] for row in rows])
+        return [row[0] for row in rows]
 
     async def _delete_chunk(self, ids: Sequence[int]) -> int:
         """Lock, then delete: the memberships first (their RETURNING moves the lists), then

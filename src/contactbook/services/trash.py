@@ -1,0 +1,98 @@
+"""The trash: deleting a contact through any API moves it here; it can be listed, restored
+with its lists, tags, custom values and channel identities, and is purged after a while."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from contactbook.domain.changes import Action, NewChange
+from contactbook.domain.clock import utcnow
+from contactbook.domain.contacts import Contact
+from contactbook.domain.context import KeyScope, RequestContext
+from contactbook.domain.errors import DuplicateContact
+from contactbook.domain.queries import IDENTIFIERS
+from contactbook.services.recording import record
+from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
+from contactbook.storage.repositories.trash import TrashedContact, purge_expired
+from contactbook.storage.uow import UnitOfWork
+
+DEFAULT_TRASH_DAYS = 30
+
+
+async def trash_contacts(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_ids: Sequence[int],
+    *,
+    merged_into: int | None = None,
+) -> dict[int, int]:
+    """Move the contacts of this account among `contact_ids` to the trash, set-based: each
+    gets a `deleted` record (its identifiers, now free), a trash entry with its relations, and
+    leaves every live table and counter. Ids of nothing or of another account are skipped.
+    Return the record ids by contact.
+    """
+    ctx.require(KeyScope.WRITE)
+    locked = await uow.contacts.lock_for_delete(contact_ids)
+    if not locked:
+        return {}
+    detail = {"merged_into": merged_into} if merged_into is not None else None
+    items = [NewChange(c.id, c.version, Action.DELETED, _freed(c), detail) for c in locked]
+    change_ids = await record(uow, ctx, items)
+    ids = [c.id for c in locked]
+    await uow.trash.file(ids, utcnow(), merged_into)
+    await uow.contacts.delete_ids(ids)
+    return {item.contact_id: cid for item, cid in zip(items, change_ids, strict=True)}
+
+
+def _freed(contact: Contact) -> dict[str, dict[str, object]]:
+    """The identifiers a deleted contact gave up."""
+    return {
+        name: {"from": value, "to": None}
+        for name in IDENTIFIERS
+        if (value := getattr(contact, name)) is not None
+    }
+
+
+async def list_trash(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    *,
+    after: tuple[datetime, int] | None = None,
+    limit: int = 50,
+) -> tuple[list[TrashedContact], bool]:
+    """One page of trashed contacts, newest deletion first, and whether more follow."""
+    ctx.require(KeyScope.READ)
+    found = await uow.trash.page(after=after, limit=limit + 1)
+    return found[:limit], len(found) > limit
+
+
+async def restore_contact(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_id: int,
+    include: frozenset[str] = DEFAULT_INCLUDE,
+) -> Contact:
+    """Bring a trashed contact back: same id, its lists and tags (those that still exist),
+    custom values and channel identities, every counter moved back; a `restored` record.
+
+    Raises: ContactNotFound (not in the trash: never was, erased, purged, another account's),
+    DuplicateContact naming each identifier a live contact now holds (nothing changes).
+    """
+    ctx.require(KeyScope.WRITE)
+    peeked = await uow.trash.get(contact_id)
+    # The lock order: the phone's bucket first, then the trash row.
+    await uow.hold_phones([peeked.phone])
+    await uow.trash.get(contact_id, lock=True)
+    taken = await uow.trash.conflicts(contact_id)
+    if taken:
+        raise DuplicateContact(taken)
+    version = await uow.trash.restore(contact_id, utcnow())
+    await record(uow, ctx, [NewChange(contact_id, version, Action.RESTORED)])
+    return await uow.contacts.get(contact_id, include)
+
+
+async def purge_trash(uow: UnitOfWork, days: int, batch: int = 500) -> int:
+    """Operator work: remove up to `batch` contacts deleted more than `days` ago, across
+    accounts; return how many went (call again until it returns 0)."""
+    return await purge_expired(uow.conn, utcnow() - timedelta(days=days), batch)
