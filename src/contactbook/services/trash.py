@@ -86,10 +86,16 @@ async def restore_contact(
     await uow.trash.get(contact_id, lock=True)
     taken = await uow.trash.conflicts(contact_id)
     if taken:
-        raise DuplicateContact(taken)
+        first = next(iter(taken))
+        raise DuplicateContact(list(taken), existing_id=taken[first])
     version = await uow.trash.restore(contact_id, utcnow())
     await record(uow, ctx, [NewChange(contact_id, version, Action.RESTORED)])
     return await uow.contacts.get(contact_id, include)
+
+
+def purge_at(item: TrashedContact, days: int) -> datetime:
+    """When a trashed contact is due to be purged, with the trash kept `days` days."""
+    return item.deleted_at + timedelta(days=days)
 
 
 async def purge_trash(uow: UnitOfWork, days: int, batch: int = 500) -> int:

@@ -214,21 +214,24 @@ class TrashRepository:
 
     # --- restoring ----------------------------------------------------------------------------
 
-    async def conflicts(self, contact_id: int) -> list[str]:
-        """The identifiers of a trashed contact that a live contact now holds."""
+    async def conflicts(self, contact_id: int) -> dict[str, int]:
+        """The identifiers of a trashed contact that a live contact now holds, with the id of
+        the contact holding each."""
         trashed = await self.get(contact_id)
-        taken = []
+        taken: dict[str, int] = {}
         for name in IDENTIFIERS:
             value = getattr(trashed, name)
             if value is None:
                 continue
-            held = await self.conn.execute(
-                select(contacts.c.id).where(
-                    contacts.c.account_id == self.account_id, contacts.c[name] == value
+            held = (
+                await self.conn.execute(
+                    select(contacts.c.id).where(
+                        contacts.c.account_id == self.account_id, contacts.c[name] == value
+                    )
                 )
-            )
-            if held.first() is not None:
-                taken.append(name)
+            ).first()
+            if held is not None:
+                taken[name] = int(held[0])
         return taken
 
     async def restore(self, contact_id: int, now: datetime) -> int:
@@ -237,69 +240,97 @@ class TrashRepository:
         counter moved; return its new version. The trash row goes.
 
         Raises: ContactNotFound, DuplicateContact (a live contact took one of its identifiers
-        meanwhile).
+        meanwhile: each such identifier is named, and nothing is changed).
         """
-        t = trashed_contacts
-        mine = and_(t.c.account_id == self.account_id, t.c.id == contact_id)
-        values = [t.c[name] for name in _COLUMNS if name not in ("updated_at", "version")]
-        try:
-            restored = await self.conn.execute(
-                insert(contacts)
-                .from_select(
-                    [name for name in _COLUMNS if name not in ("updated_at", "version")]
-                    + ["updated_at", "version"],
-                    select(*values, literal(now, contacts.c.updated_at.type), t.c.version + 1)
-                    .where(mine),
-                )
-                .returning(contacts.c.version, *[contacts.c[n] for n in IDENTIFIERS])
-            )  # fmt: skip
-        except IntegrityError as exc:
-            taken = [n for n in IDENTIFIERS if f"contacts.{n}" in str(exc.orig)
-                     or f"account_id_{n}" in str(exc.orig)]  # fmt: skip
-            raise DuplicateContact(taken or ["phone"]) from exc
-        row = restored.first()
+        row = await self._insert_live(contact_id, now)
         if row is None:
             raise ContactNotFound(contact_id)
         self.counters.contacts_moved([Identity.of(row)], +1)
         r = trashed_relations
         of_contact = and_(r.c.account_id == self.account_id, r.c.contact_id == contact_id)
-        list_ids = [
-            lid
-            for (lid,) in await self.conn.execute(
-                select(r.c.ref_id).where(of_contact, r.c.kind == "list")
-            )
-        ]
-        if list_ids:
-            existing = await self._lists.existing_ids(list_ids, hold=True)
+        kept = await self.conn.execute(select(r.c.kind, r.c.ref_id).where(of_contact))
+        refs: dict[str, list[int]] = {"list": [], "tag": []}
+        for kind, ref_id in kept:
+            refs.setdefault(kind, []).append(ref_id)
+        if refs["list"]:
+            existing = await self._lists.existing_ids(refs["list"], hold=True)
             await self._lists.add_members(sorted(existing), [contact_id])
+        if refs["tag"]:
+            # Held like the lists: a tag deleted meanwhile is skipped, never a foreign key
+            # violation at the insert.
+            await self._hold(tags, refs["tag"])
+            await self.conn.execute(
+                insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"])
+                .from_select(
+                    ["account_id", "contact_id", "tag_id", "position"],
+                    select(r.c.account_id, r.c.contact_id, r.c.ref_id, r.c.position)
+                    .select_from(r.join(tags, and_(tags.c.account_id == r.c.account_id,
+                                                   tags.c.id == r.c.ref_id)))
+                    .where(of_contact, r.c.kind == "tag"),
+                )
+            )  # fmt: skip
+        # An identity another contact took meanwhile stays with it (the conflict clause covers
+        # one that is being taken right now, which a NOT EXISTS cannot see).
         await self.conn.execute(
-            insert_ignore(self.conn, contact_tags, ["account_id", "contact_id", "tag_id"])
+            insert_ignore(self.conn, contact_inboxes, ["account_id", "inbox_id", "source_id"])
             .from_select(
-                ["account_id", "contact_id", "tag_id", "position"],
-                select(r.c.account_id, r.c.contact_id, r.c.ref_id, r.c.position)
-                .select_from(r.join(tags, and_(tags.c.account_id == r.c.account_id,
-                                               tags.c.id == r.c.ref_id)))
-                .where(of_contact, r.c.kind == "tag"),
-            )
-        )  # fmt: skip
-        claimed = select(literal(1)).where(
-            contact_inboxes.c.account_id == r.c.account_id,
-            contact_inboxes.c.inbox_id == r.c.ref_id,
-            contact_inboxes.c.source_id == r.c.source_id,
-        )
-        await self.conn.execute(
-            insert(contact_inboxes).from_select(
                 ["account_id", "id", "contact_id", "inbox_id", "source_id", "hmac_verified",
                  "created_at"],
                 select(r.c.account_id, r.c.item_id, r.c.contact_id, r.c.ref_id, r.c.source_id,
                        func.coalesce(r.c.hmac_verified, False), r.c.created_at)
                 .select_from(r.join(inboxes, and_(inboxes.c.account_id == r.c.account_id,
                                                   inboxes.c.id == r.c.ref_id)))
-                .where(of_contact, r.c.kind == "inbox", ~claimed.exists()),
+                .where(of_contact, r.c.kind == "inbox"),
             )
         )  # fmt: skip
-        await self.conn.execute(delete(t).where(mine))
+        await self.conn.execute(
+            delete(trashed_contacts).where(
+                trashed_contacts.c.account_id == self.account_id,
+                trashed_contacts.c.id == contact_id,
+            )
+        )
         return int(row.version)
+
+    async def _insert_live(self, contact_id: int, now: datetime) -> Any:
+        """Copy the trash row back into `contacts`; the inserted identifiers and version, or
+        None when there is no such trash row.
+
+        Raises: DuplicateContact. A unique violation (a contact that took the same phone,
+        email or external id committed while this insert waited for it) aborts a PostgreSQL
+        transaction, so the insert runs in a savepoint: rolled back to it, the unit can still
+        read which identifiers are taken and say so, and the caller's rollback changes nothing.
+        """
+        t = trashed_contacts
+        kept = [name for name in _COLUMNS if name not in ("updated_at", "version")]
+        statement = (
+            insert(contacts)
+            .from_select(
+                [*kept, "updated_at", "version"],
+                select(*[t.c[name] for name in kept], literal(now, contacts.c.updated_at.type),
+                       t.c.version + 1)
+                .where(t.c.account_id == self.account_id, t.c.id == contact_id),
+            )
+            .returning(contacts.c.version, *[contacts.c[n] for n in IDENTIFIERS])
+        )  # fmt: skip
+        try:
+            async with self.conn.begin_nested():
+                return (await self.conn.execute(statement)).first()
+        except IntegrityError as exc:
+            taken = await self.conflicts(contact_id)
+            if not taken:  # not an identifier: a fault, not a conflict
+                raise
+            first = next(iter(taken))
+            raise DuplicateContact(list(taken), existing_id=taken[first]) from exc
+
+    async def _hold(self, table: Any, ids: Sequence[int]) -> None:
+        """Key-share lock rows of `table` (lists, tags) so they cannot be deleted until this
+        transaction ends; counter updates do not wait for it."""
+        await self.conn.execute(
+            select(table.c.id)
+            .where(table.c.account_id == self.account_id, one_of(self.conn, table.c.id, ids))
+            .order_by(table.c.id)
+            .with_for_update(read=True, key_share=True)
+        )
 
     # --- removing for good --------------------------------------------------------------------
 
