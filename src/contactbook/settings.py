@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     jobs_enabled: bool = True
     # A running job whose worker has not reported for this long is taken over (and resumed).
     job_stale_seconds: float = Field(default=60.0, gt=0)
+    # Days a deleted contact stays in the trash, restorable, before it is purged for good.
+    trash_days: int = Field(default=30, ge=0, le=36_500)
+    # Seconds between a server process's purges of the trash (each also runs once at start).
+    trash_purge_seconds: float = Field(default=300.0, gt=0)
     log_level: str = "info"
     # OpenTelemetry traces, metrics and logs through FastAPI's integration (providers are
     # configured the OpenTelemetry way); off, no request pays for looking them up.

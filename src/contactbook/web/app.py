@@ -29,6 +29,7 @@ from contactbook.web.middleware import SquashSlashes
 from contactbook.web.request_ids import RequestIds
 from contactbook.web.responses import Json
 from contactbook.web.runtime import Runtime, telemetry_config
+from contactbook.web.trash_purge import TrashPurger
 
 DESCRIPTION = """\
 One contact store, four APIs. This document describes the **native** API under
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     worker = JobWorker(runtime)
     runtime.jobs = worker
+    purger = TrashPurger(runtime)
 
     async def credentials_revision() -> int:
         async with runtime.db.unit(write=False) as uow:
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         worker.start()
         watch.start()
+        purger.start()
         await _prepare_secret(runtime)
         # What exists by now (modules, phone-number metadata, routes, schemas) lives as long as
         # the process. Frozen, it is no longer walked by the collector's full passes, which
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        await purger.stop()
         await watch.stop()
         await worker.stop()
         await runtime.db.dispose()
