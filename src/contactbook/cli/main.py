@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 
-from contactbook.cli import transfer
+from contactbook.cli import transfer, trash
 from contactbook.cli.failures import fail, reported
 from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import Busy
@@ -33,6 +33,7 @@ accounts_app = typer.Typer(help="Create and manage accounts.", no_args_is_help=T
 inboxes_app = typer.Typer(help="Create and list inboxes (Chatwoot channels).", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(inboxes_app, name="inboxes")
+app.add_typer(trash.app, name="trash")
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
 

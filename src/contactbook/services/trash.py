@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from contactbook.domain.changes import Action, NewChange
 from contactbook.domain.clock import utcnow
@@ -96,6 +97,30 @@ async def restore_contact(
 def purge_at(item: TrashedContact, days: int) -> datetime:
     """When a trashed contact is due to be purged, with the trash kept `days` days."""
     return item.deleted_at + timedelta(days=days)
+
+
+def shown(item: TrashedContact, days: int) -> dict[str, Any]:
+    """A trashed contact as the native API and the command line show it."""
+    by = item.deleted_by
+    deleted_by = None
+    if by is not None:
+        actor = (
+            {"type": by.actor_type, "id": by.actor_id}
+            if by.actor_type is not None and by.actor_id is not None
+            else None
+        )
+        deleted_by = {"source": by.source.value, "actor": actor, "request_id": by.request_id}
+    return {
+        "id": item.id,
+        "name": item.name,
+        "phone": item.phone,
+        "email": item.email,
+        "external_id": item.external_id,
+        "deleted_at": item.deleted_at,
+        "deleted_by": deleted_by,
+        "merged_into": item.merged_into,
+        "purge_at": purge_at(item, days),
+    }
 
 
 async def purge_trash(uow: UnitOfWork, days: int, batch: int = 500) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -12,7 +12,6 @@ from starlette.responses import Response
 from contactbook.domain.errors import InvalidInput, ProblemCode
 from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.services import trash
-from contactbook.storage.repositories.trash import TrashedContact
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.etags import etag
 from contactbook.web.dialects.native.history import ActorOut
@@ -50,30 +49,6 @@ class TrashPageOut(BaseModel):
     next_cursor: str | None
 
 
-def trashed_out(item: TrashedContact, days: int) -> dict[str, Any]:
-    """A trashed contact in the native API's form."""
-    by = item.deleted_by
-    deleted_by = None
-    if by is not None:
-        actor = (
-            {"type": by.actor_type, "id": by.actor_id}
-            if by.actor_type is not None and by.actor_id is not None
-            else None
-        )
-        deleted_by = {"source": by.source.value, "actor": actor, "request_id": by.request_id}
-    return {
-        "id": item.id,
-        "name": item.name,
-        "phone": item.phone,
-        "email": item.email,
-        "external_id": item.external_id,
-        "deleted_at": item.deleted_at,
-        "deleted_by": deleted_by,
-        "merged_into": item.merged_into,
-        "purge_at": trash.purge_at(item, days),
-    }
-
-
 @router.get("/trash", response_model=TrashPageOut, operation_id="ListTrash")
 async def list_trash(
     ctx: Ctx,
@@ -90,7 +65,7 @@ async def list_trash(
     last = items[-1] if more and items else None
     return Json(
         {
-            "items": [trashed_out(item, days) for item in items],
+            "items": [trash.shown(item, days) for item in items],
             "next_cursor": encode_cursor((last.deleted_at, last.id), _ORDER) if last else None,
         }
     )
