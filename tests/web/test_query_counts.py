@@ -24,12 +24,14 @@ SMALL, LARGE = 3, 23
 # total, the field catalogue). Far below a statement per row.
 MOST = 6
 _TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "ROLLBACK"}
+_BACKGROUND = {"contactbook-jobs", "contactbook-trash-purge"}
 
 
 class StatementCounter:
     """Counts the statements request handlers send through the server's engine.
 
-    Left out, as none depends on the page: the job runner's polling, transaction control, and
+    Left out, as none depends on the page: the job runner's polling and the trash's purge
+    (background tasks of the server), transaction control, and
     reads of the field catalogue (cached per process for a few seconds, so present or not
     depending on timing).
     """
@@ -49,7 +51,7 @@ class StatementCounter:
 
     def _seen(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         task = asyncio.current_task()
-        if task is not None and task.get_name() == "contactbook-jobs":
+        if task is not None and task.get_name() in _BACKGROUND:
             return
         if "FROM fields" in statement and "ORDER BY fields.id" in statement:
             return

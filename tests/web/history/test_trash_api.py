@@ -13,6 +13,8 @@ import pytest
 from contactbook.services import integrity
 from contactbook.storage.uow import UnitOfWork
 from tests.support.factories import Tenant, make_contact, make_list
+from tests.support.live import LiveServer
+from tests.web.test_query_counts import StatementCounter
 
 
 def _mark() -> str:
@@ -76,6 +78,55 @@ def test_trash_lists_deleted_contacts_newest_first_in_pages(tenant: Tenant) -> N
     assert by["actor"]["type"] == "api_key" and by["actor"]["id"] == tenant.ctx.key_id
     deleted_at = datetime.fromisoformat(item["deleted_at"])
     assert datetime.fromisoformat(item["purge_at"]) - deleted_at == timedelta(days=30)
+
+
+def test_one_deletion_of_many_pages_by_id_and_costs_the_same_statements_at_any_size(
+    tenant: Tenant, server: LiveServer
+) -> None:
+    """Contacts of one bulk delete share their deletion time: pages still follow each other
+    without a gap or a repeat, newest id first; and a page of 23 costs what a page of 3 does."""
+    login = httpx.post(f"{server.url}/api/auth/login", json={"api_key": tenant.api_key})
+    bearer = {"Authorization": f"Bearer {login.json()['bearer']}"}
+    counts = {}
+    with httpx.Client(base_url=f"{server.url}/api", headers=bearer) as notificore:
+        for size in (3, 23):
+            have = len(_trash_ids(tenant.native))
+            ids = [make_contact(tenant.native, name=f"B{n}", tags=["t"])["id"]
+                   for n in range(have, size)]  # fmt: skip
+            gone = notificore.post("/contacts/delete", json={"contact_ids": ids})
+            assert gone.status_code == 204, gone.text
+            with StatementCounter(server) as counter:
+                counts[size], reply = counter.count(
+                    lambda: tenant.native.get("/trash", params={"limit": 100})
+                )
+            assert len(reply.json()["items"]) == size
+    assert counts[23] <= counts[3], counts
+    listed = tenant.native.get("/trash", params={"limit": 100}).json()["items"]
+    paged, cursor = [], None
+    while True:
+        reply = tenant.native.get(
+            "/trash", params={"limit": 4, **({"cursor": cursor} if cursor else {})}
+        )
+        paged += [item["id"] for item in reply.json()["items"]]
+        cursor = reply.json()["next_cursor"]
+        if not cursor:
+            break
+    assert paged == [item["id"] for item in listed] and len(set(paged)) == 23
+    batch = [item for item in listed if item["name"] not in ("B0", "B1", "B2")]
+    assert len({item["deleted_at"] for item in batch}) == 1
+    assert [item["id"] for item in batch] == sorted((item["id"] for item in batch), reverse=True)
+
+
+def test_a_read_key_lists_the_trash_but_cannot_restore(tenant: Tenant) -> None:
+    made = make_contact(tenant.native, name="Scoped")
+    assert tenant.native.delete(f"/contacts/{made['id']}").status_code == 204
+    issued = tenant.native.post("/keys", json={"scopes": ["read"]})
+    assert issued.status_code == 201, issued.text
+    auth = {"Authorization": f"Bearer {issued.json()['api_key']}"}
+    with httpx.Client(base_url=str(tenant.native.base_url), headers=auth) as reader:
+        assert [i["id"] for i in reader.get("/trash").json()["items"]] == [made["id"]]
+        _problem(reader.post(f"/trash/{made['id']}/restore"), 403)
+    assert made["id"] in _trash_ids(tenant.native)
 
 
 def test_a_bad_cursor_or_limit_is_refused_naming_it(tenant: Tenant) -> None:
