@@ -10,7 +10,7 @@ import pytest
 
 from contactbook.domain.contacts import Contact, ContactInput
 from contactbook.domain.errors import DuplicateContact
-from contactbook.services import contacts, integrity, trash
+from contactbook.services import contacts, integrity, lists, tags, trash
 from tests.support.factories import Tenant, make_contact, make_list
 
 # Long enough for the second unit to reach the statement that waits for the first.
@@ -120,3 +120,65 @@ def test_a_delete_and_an_update_of_one_contact_in_either_order(tenant: Tenant, f
         assert [i["action"] for i in history] == ["deleted", "created"]
     back = tenant.native.post(f"/trash/{made['id']}/restore").json()
     assert back["name"] == listed[0]["name"]
+
+
+@pytest.mark.parametrize("gone", ["list", "tag"])
+@pytest.mark.parametrize("first", ["restore", "removal"])
+def test_a_restore_and_the_deletion_of_its_list_or_tag_in_either_order(
+    tenant: Tenant, first: str, gone: str
+) -> None:
+    """Whichever commits first, the contact comes back without the list or the tag that is
+    gone, the lists' counters are exact, and neither write fails."""
+    mark = uuid.uuid4().hex[:10]
+    doomed, kept = (
+        make_list(tenant.native, name=f"Doomed {mark}"),
+        make_list(tenant.native, name=f"Kept {mark}"),
+    )
+    made = make_contact(tenant.native, phone="+447700900987", tags=[f"gone{mark}", "kept"],
+                        lists=[doomed, kept])  # fmt: skip
+    assert tenant.native.delete(f"/contacts/{made['id']}").status_code == 204
+    db = tenant.server.db
+    assert db is not None
+    ctx = tenant.ctx
+
+    async def race() -> list[object]:
+        opened = asyncio.Event()
+
+        async def restore() -> Contact:
+            if first != "restore":
+                await opened.wait()
+            async with db.unit(ctx) as uow:
+                back = await trash.restore_contact(uow, ctx, made["id"])
+                if first == "restore":
+                    opened.set()
+                    await asyncio.sleep(HOLD_SECONDS)
+            return back
+
+        async def removal() -> None:
+            if first != "removal":
+                await opened.wait()
+            async with db.unit(ctx) as uow:
+                if gone == "tag":
+                    await tags.delete_tag(uow, ctx, f"gone{mark}")
+                else:
+                    await lists.delete_list(uow, ctx, doomed)
+                if first == "removal":
+                    opened.set()
+                    await asyncio.sleep(HOLD_SECONDS)
+
+        return list(await asyncio.gather(restore(), removal(), return_exceptions=True))
+
+    restored, removed = tenant.server.call(race)
+    assert isinstance(restored, Contact), restored
+    assert removed is None, removed
+    live = tenant.native.get(f"/contacts/{made['id']}").json()
+    if gone == "tag":
+        assert (live["tags"], live["lists"]) == (["kept"], [doomed, kept])
+    else:
+        assert (live["tags"], live["lists"]) == ([f"gone{mark}", "kept"], [kept])
+    assert tenant.native.get(f"/lists/{kept}").json()["items"] == 1
+
+    async def clean(uow: object) -> bool:
+        return (await integrity.check_account(uow, tenant.account_id)).clean  # type: ignore[arg-type]
+
+    assert tenant.unit(clean, write=False)
