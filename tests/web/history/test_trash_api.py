@@ -407,3 +407,25 @@ def test_deleted_through_any_api_is_gone_everywhere_and_restored_everywhere(
     assert apis.counts(group) == before
     assert restored.json()["tags"] == ["t"]
     _clean(apis.tenant)
+
+
+def test_an_identity_another_contact_took_meanwhile_stays_with_it(tenant: Tenant) -> None:
+    mark = _mark()
+    inbox = tenant.native.post("/inboxes", json={"name": f"Inbox {mark}"}).json()["id"]
+    base = f"{tenant.server.url}/api/v1/accounts/{tenant.account_id}"
+    with httpx.Client(base_url=base, headers={"api_access_token": tenant.api_key}) as cw:
+        first, second = (make_contact(tenant.native, name=n)["id"] for n in ("First", "Second"))
+        body = {"inbox_id": inbox, "source_id": f"visitor-{mark}"}
+        assert cw.post(f"/contacts/{first}/contact_inboxes", json=body).status_code == 200
+        assert tenant.native.delete(f"/contacts/{first}").status_code == 204
+        # The source id is free once its contact is in the trash.
+        assert cw.post(f"/contacts/{second}/contact_inboxes", json=body).status_code == 200
+
+        assert tenant.native.post(f"/trash/{first}/restore").status_code == 200
+        held = {
+            cid: [i["source_id"] for i in cw.get(f"/contacts/{cid}").json()["payload"]
+                  ["contact_inboxes"]]
+            for cid in (first, second)
+        }  # fmt: skip
+    assert held == {first: [], second: [f"visitor-{mark}"]}
+    _clean(tenant)

@@ -269,8 +269,14 @@ class TrashRepository:
                     .where(of_contact, r.c.kind == "tag"),
                 )
             )  # fmt: skip
-        # An identity another contact took meanwhile stays with it (the conflict clause covers
-        # one that is being taken right now, which a NOT EXISTS cannot see).
+        # An identity another contact holds stays with it: NOT EXISTS skips one it holds
+        # already (on SQLite too, where the conflict clause covers only its own constraint),
+        # the conflict clause one that is being taken right now, which NOT EXISTS cannot see.
+        claimed = select(literal(1)).where(
+            contact_inboxes.c.account_id == r.c.account_id,
+            contact_inboxes.c.inbox_id == r.c.ref_id,
+            contact_inboxes.c.source_id == r.c.source_id,
+        )
         await self.conn.execute(
             insert_ignore(self.conn, contact_inboxes, ["account_id", "inbox_id", "source_id"])
             .from_select(
@@ -280,7 +286,7 @@ class TrashRepository:
                        func.coalesce(r.c.hmac_verified, False), r.c.created_at)
                 .select_from(r.join(inboxes, and_(inboxes.c.account_id == r.c.account_id,
                                                   inboxes.c.id == r.c.ref_id)))
-                .where(of_contact, r.c.kind == "inbox"),
+                .where(of_contact, r.c.kind == "inbox", ~claimed.exists()),
             )
         )  # fmt: skip
         await self.conn.execute(
