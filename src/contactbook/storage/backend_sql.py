@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam
+from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeEngine
@@ -39,3 +39,24 @@ def one_of(
         array = postgresql.ARRAY(item_type if item_type is not None else BigInteger())
         return column == any_(bindparam(None, list(values), type_=array))  # type: ignore[no-any-return]
     return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+_NULL_CHANGE = '{"from": null, "to": null}'
+
+
+def keys_nulled(conn: AsyncConnection, column: Any) -> ColumnElement[Any]:
+    """The JSON object in `column` (of the row being updated) with every value replaced by
+    `{"from": null, "to": null}`: computed by the database for each row, so one statement
+    rewrites any number of rows whatever their keys."""
+    name = f"{column.table.name}.{column.name}"
+    if conn.dialect.name == "postgresql":
+        return literal_column(
+            f"COALESCE((SELECT jsonb_object_agg(k, CAST('{_NULL_CHANGE}' AS jsonb)) "
+            f"FROM jsonb_object_keys({name}) AS k), CAST('{{}}' AS jsonb))",
+            type_=column.type,
+        )
+    return literal_column(
+        f"COALESCE((SELECT json_group_object(key, json('{_NULL_CHANGE}')) "
+        f"FROM json_each({name})), '{{}}')",
+        type_=column.type,
+    )
