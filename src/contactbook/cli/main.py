@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 
-from contactbook.cli import transfer
+from contactbook.cli import history, transfer
 from contactbook.cli.failures import fail, reported
 from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import Busy
@@ -35,6 +35,7 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(inboxes_app, name="inboxes")
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
+app.command("history")(history.history_command)
 
 DatabaseUrl = Annotated[
     str,

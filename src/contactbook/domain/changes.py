@@ -136,6 +136,28 @@ def rewind(state: Mapping[str, Any], records: list[ChangeRecord]) -> dict[str, A
     return rewound
 
 
+def shown(record: ChangeRecord) -> dict[str, Any]:
+    """A record as history shows it, over HTTP and in the CLI: its origin flattened, `detail`
+    left out (it is for undo, not for readers); `at` stays a datetime for the renderer."""
+    origin = record.origin
+    actor = (
+        {"type": origin.actor_type, "id": origin.actor_id}
+        if origin.actor_type is not None and origin.actor_id is not None
+        else None
+    )
+    return {
+        "id": record.id,
+        "version": record.version,
+        "at": record.at,
+        "action": record.action.value,
+        "source": origin.source.value,
+        "actor": actor,
+        "request_id": origin.request_id,
+        "job_id": origin.job_id,
+        "changes": record.changes,
+    }
+
+
 def erased(changes: FieldChanges) -> FieldChanges:
     """`changes` with every value replaced by null: the field names stay, the person goes."""
     return {name: {"from": None, "to": None} for name in changes}

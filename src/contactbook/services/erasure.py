@@ -47,9 +47,7 @@ async def erase_contact(
         await uow.trash.remove([contact_id])
     erased = await uow.changes.erase(contact_id)
     # One version past the last state, so no two of the contact's records name the same one.
-    item = NewChange(
-        contact_id, version + 1, Action.ERASED, {}, {"from": where, "records": erased}
-    )
+    item = NewChange(contact_id, version + 1, Action.ERASED, {}, {"from": where, "records": erased})
     (change_id,) = await record(uow, ctx, [item])
     return change_id
 

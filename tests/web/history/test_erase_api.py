@@ -158,7 +158,9 @@ def test_erasing_a_trashed_contact_empties_the_trash_of_it(tenant: Tenant) -> No
     assert [item["version"] for item in items] == [version + 1, version, 2, 1]
     assert set(items[1]["changes"]) == {"phone", "email"}  # the identifiers it freed
     assert all(
-        change == {"from": None, "to": None} for item in items for change in item["changes"].values()
+        change == {"from": None, "to": None}
+        for item in items
+        for change in item["changes"].values()
     )
     _check_clean(tenant)
     assert tenant.native.delete(f"/contacts/{contact_id}", params={"erase": "1"}).status_code == 404
