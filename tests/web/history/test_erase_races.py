@@ -14,11 +14,50 @@ import httpx
 
 from contactbook.domain.errors import DomainError
 from contactbook.services import integrity, trash
+from contactbook.services.integrity import IntegrityReport
 from contactbook.storage.uow import UnitOfWork
 from tests.support.factories import Tenant, make_contact, make_list
 from tests.web.history.test_erase_api import _rows_holding
 
 ROUNDS = 6
+
+
+def _race(tenant: Tenant, contact_id: int, mark: str, spare: int) -> list[str]:
+    """Release the six writers together; what each of them got, in order."""
+    barrier = threading.Barrier(6)
+
+    def http(method: str, path: str, body: object = None) -> Callable[[], str]:
+        def go() -> str:
+            native = tenant.native
+            with httpx.Client(base_url=native.base_url, headers=native.headers, timeout=60) as c:
+                barrier.wait()
+                reply = c.request(method, path, json=body)
+                return f"{method} {path.split('?')[0]} {reply.status_code}"
+
+        return go
+
+    def restore() -> str:
+        async def work(uow: UnitOfWork) -> object:
+            return await trash.restore_contact(uow, tenant.ctx, contact_id)
+
+        barrier.wait()
+        try:
+            tenant.unit(work)
+        except DomainError as exc:
+            return f"restore {exc.code}"
+        return "restore ok"
+
+    second = {"name": f"Second {mark}", "tags": ["second"]}
+    jobs = [
+        http("DELETE", f"/contacts/{contact_id}?erase=true"),
+        http("DELETE", f"/contacts/{contact_id}?erase=true"),
+        http("DELETE", f"/contacts/{contact_id}"),
+        http("PATCH", f"/contacts/{contact_id}", second),
+        http("POST", f"/lists/{spare}/members", {"contact_ids": [contact_id]}),
+        restore,
+    ]
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return [f.result(timeout=120) for f in [pool.submit(job) for job in jobs]]
 
 
 def test_an_erase_wins_every_race_and_leaves_nothing(tenant: Tenant) -> None:
@@ -31,43 +70,8 @@ def test_an_erase_wins_every_race_and_leaves_nothing(tenant: Tenant) -> None:
         contact_id = made["id"]
         if round_ % 2:  # half the rounds start from the trash
             assert tenant.native.delete(f"/contacts/{contact_id}").status_code == 204
-        barrier = threading.Barrier(6)
 
-        def http(method: str, path: str, **kwargs: object) -> Callable[[], str]:
-            def go() -> str:
-                with httpx.Client(base_url=tenant.native.base_url, headers=tenant.native.headers,
-                                  timeout=60) as client:  # fmt: skip
-                    barrier.wait()
-                    reply = client.request(method, path, **kwargs)  # type: ignore[arg-type]
-                    return f"{method} {path.split('?')[0]} {reply.status_code}"
-
-            return go
-
-        def restore() -> str:
-            async def work(uow: UnitOfWork) -> object:
-                return await trash.restore_contact(uow, tenant.ctx, contact_id)
-
-            barrier.wait()
-            try:
-                tenant.unit(work)
-            except DomainError as exc:
-                return f"restore {exc.code}"
-            return "restore ok"
-
-        jobs = [
-            http("DELETE", f"/contacts/{contact_id}?erase=true"),
-            http("DELETE", f"/contacts/{contact_id}?erase=true"),
-            http("DELETE", f"/contacts/{contact_id}"),
-            http(
-                "PATCH",
-                f"/contacts/{contact_id}",
-                json={"name": f"Second {mark}", "tags": ["second"]},
-            ),  # fmt: skip
-            http("POST", f"/lists/{spare}/members", json={"contact_ids": [contact_id]}),
-            restore,
-        ]
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            outcomes = [f.result(timeout=120) for f in [pool.submit(job) for job in jobs]]
+        outcomes = _race(tenant, contact_id, mark, spare)
 
         assert not [o for o in outcomes if o.endswith(tuple(f" 5{n:02d}" for n in range(100)))]
         erases = sorted(outcomes[:2])
@@ -83,11 +87,11 @@ def test_an_erase_wins_every_race_and_leaves_nothing(tenant: Tenant) -> None:
         # Tag names are the account's, not the person's: only the contact's own values count.
         assert _rows_holding(tenant, [mark]) == [], outcomes
 
-    async def check(uow: UnitOfWork) -> object:
+    async def check(uow: UnitOfWork) -> IntegrityReport:
         return await integrity.check_account(uow, tenant.account_id)
 
     report = tenant.unit(check, write=False)
-    assert report.clean, report  # type: ignore[attr-defined]
+    assert report.clean, report.as_json()
     assert tenant.native.get(f"/lists/{group}").json()["items"] == 0
     assert tenant.native.get(f"/lists/{spare}").json()["items"] == 0
     assert tenant.native.get("/account").json()["contacts"] == 0

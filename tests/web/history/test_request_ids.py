@@ -69,11 +69,9 @@ def test_each_dialects_write_is_recorded_with_its_request_id(
 )
 def test_an_unfit_request_id_is_replaced_by_ours(tenant: Tenant, given: str) -> None:
     made = make_contact(tenant.native, name="Before")
-    headers = {"X-Request-Id": given.encode("utf-8")} if given else {}
+    headers: dict[bytes, bytes] = {b"X-Request-Id": given.encode("utf-8")} if given else {}
     changed = tenant.native.patch(
-        f"/contacts/{made['id']}",
-        json={"name": "After"},
-        headers=headers,  # type: ignore[arg-type]
+        f"/contacts/{made['id']}", json={"name": "After"}, headers=headers
     )
     assert changed.status_code == 200, changed.text
     ours = changed.headers["x-request-id"]
