@@ -77,6 +77,28 @@ def _rows_holding(tenant: Tenant, values: list[str]) -> list[str]:
     return tenant.unit(scan, write=False)
 
 
+def _seen_by_each_api(tenant: Tenant, contact_id: int) -> list[int]:
+    """How each API answers a read of the contact: native (it, its events), HelpCrunch,
+    Chatwoot, Notificore."""
+    statuses = [
+        tenant.native.get(f"/contacts/{contact_id}").status_code,
+        tenant.native.get(f"/contacts/{contact_id}/events").status_code,
+    ]
+    with httpx.Client(base_url=tenant.server.url, timeout=30) as raw:
+        bearer = {"Authorization": f"Bearer {tenant.api_key}"}
+        statuses.append(raw.get(f"/v1/customers/{contact_id}", headers=bearer).status_code)
+        chatwoot = f"/api/v1/accounts/{tenant.account_id}/contacts/{contact_id}"
+        statuses.append(raw.get(chatwoot, headers={"api_access_token": tenant.api_key}).status_code)
+        token = raw.post("/api/auth/login", json={"api_key": tenant.api_key}).json()["bearer"]
+        notificore = raw.get(
+            f"/api/contacts/{contact_id}", headers={"Authorization": f"Bearer {token}"}
+        )
+        if notificore.status_code == 422:
+            assert notificore.json()["message"] == "Invalid contact id"
+        statuses.append(notificore.status_code)
+    return statuses
+
+
 def _check_clean(tenant: Tenant) -> None:
     async def check(uow: UnitOfWork) -> bool:
         return (await integrity.check_account(uow, tenant.account_id)).clean
@@ -96,19 +118,15 @@ def test_erasing_a_live_contact_leaves_no_value_of_it_anywhere(tenant: Tenant) -
     contact_id = made["id"]
     assert _rows_holding(tenant, values), "the values are there to be found before the erase"
     version = tenant.native.get(f"/contacts/{contact_id}").json()["version"]
+    assert _seen_by_each_api(tenant, contact_id) == [200] * 5
 
     erased = tenant.native.delete(f"/contacts/{contact_id}", params={"erase": "true"},
                                   headers={"X-Request-Id": "erase-1"})  # fmt: skip
     assert erased.status_code == 204, erased.text
 
     assert _rows_holding(tenant, values) == []
-    assert tenant.native.get(f"/contacts/{contact_id}").status_code == 404
-    assert tenant.native.get(f"/contacts/{contact_id}/events").status_code == 404
-    auth = {"Authorization": f"Bearer {tenant.api_key}"}
-    with httpx.Client(base_url=tenant.server.url, timeout=30) as raw:
-        assert raw.get(f"/v1/customers/{contact_id}", headers=auth).status_code == 404
-        chatwoot = f"/api/v1/accounts/{tenant.account_id}/contacts/{contact_id}"
-        assert raw.get(chatwoot, headers={"api_access_token": tenant.api_key}).status_code == 404
+    # Native (the contact, its events), HelpCrunch, Chatwoot, and Notificore's own "not found".
+    assert _seen_by_each_api(tenant, contact_id) == [404, 404, 404, 404, 422]
     assert tenant.native.get(f"/lists/{made['list']}").json()["items"] == 0
     assert tenant.native.get("/account").json()["contacts"] == 0
     _check_clean(tenant)
