@@ -64,12 +64,16 @@ def _person(tenant: Tenant) -> tuple[dict[str, Any], list[str]]:
 
 
 def _rows_holding(tenant: Tenant, values: list[str]) -> list[str]:
-    """Every row of every table, read raw, that holds one of `values`."""
+    """Every row of every table, read raw, that holds one of `values` (the account's rows of
+    each table of account data: the session's database holds every other test's too)."""
 
     async def scan(uow: UnitOfWork) -> list[str]:
         found = []
         for table in metadata.sorted_tables:
-            for row in await uow.conn.execute(select(table)):
+            query = select(table)
+            if "account_id" in table.c:
+                query = query.where(table.c.account_id == tenant.account_id)
+            for row in await uow.conn.execute(query):
                 text = repr(tuple(row))
                 found += [f"{table.name}: {v}" for v in values if v.lower() in text.lower()]
         return found
