@@ -144,6 +144,7 @@ def test_erasing_a_live_contact_leaves_no_value_of_it_anywhere(tenant: Tenant) -
     # The erase is one version past the last state the contact had.
     assert [item["version"] for item in items] == [version + 1, 2, 1]
     assert items[0]["changes"] == {} and items[0]["request_id"] == "erase-1"
+    assert erased.headers["x-contactbook-change"] == str(items[0]["id"])
     assert items[0]["source"] == "native" and items[0]["actor"]["type"] == "api_key"
     assert items[1]["changes"] == {"name": {"from": None, "to": None}}
     created = items[2]["changes"]

@@ -183,14 +183,16 @@ async def delete_contact(
     ] = False,
 ) -> Response:
     """Move the contact to the trash; with `erase=true`, erase it instead (GDPR): it leaves
-    the store and the trash, and its history keeps field names and times but no values."""
+    the store and the trash, and its history keeps field names and times but no values (the
+    `erased` record's id is answered in `X-Contactbook-Change`)."""
     condition = if_match_condition(if_match)
+    change_id = None
     async with rt.db.unit(ctx) as uow:
         if erase:
-            await erasure.erase_contact(uow, ctx, contact_id, condition=condition)
+            change_id = await erasure.erase_contact(uow, ctx, contact_id, condition=condition)
         else:
             await contacts.delete_contact(uow, ctx, contact_id, condition=condition)
-    return empty()
+    return empty(headers=None if change_id is None else {"X-Contactbook-Change": str(change_id)})
 
 
 @router.post(
