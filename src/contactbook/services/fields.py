@@ -27,6 +27,7 @@ from contactbook.domain.fields import (
 )
 from contactbook.domain.text import check_text
 from contactbook.services.field_adoption import adopt_field
+from contactbook.services.recording import track
 from contactbook.storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -92,7 +93,7 @@ async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -
             return added
         existing = await uow.fields.find(data.scope, key)  # defined meanwhile
     if existing is not None and existing.implicit:
-        adopted = await adopt_field(uow, existing, wanted)
+        adopted = await adopt_field(uow, ctx, existing, wanted)
         if adopted is not None:
             return adopted
     # Another explicit create took the key, before this one or while it ran.
@@ -148,8 +149,13 @@ async def delete_fields(
     if scope is not None:
         catalog = await uow.field_catalog()
         field_ids = [i for i in field_ids if i in catalog and catalog[i].scope is scope]
-    deleted = await uow.fields.delete_many(field_ids, utcnow())
+    # Every contact losing a value is a write: locked, then recorded (the value, to null) with
+    # one new version, however many of the fields it held.
+    holders = await uow.fields.holders(field_ids)
+    tracking = await track(uow, ctx, holders)
+    deleted = await uow.fields.delete_many(field_ids, utcnow(), holders)
     uow.forget_catalog()
+    await tracking.finish()
     return len(deleted)
 
 
