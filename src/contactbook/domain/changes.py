@@ -132,8 +132,10 @@ def identities(items: Iterable[ContactInbox]) -> list[dict[str, Any]] | None:
     """A contact's channel identities as a record shows them (`inboxes`): inbox id and source
     id, sorted; None for none. Not part of `snapshot` (identities are read only on demand):
     the writes that change them record this field themselves."""
-    shown = sorted(({"inbox_id": item.inbox.id, "source_id": item.source_id} for item in items),
-                   key=lambda item: (item["inbox_id"], item["source_id"]))  # fmt: skip
+    shown = sorted(
+        ({"inbox_id": item.inbox.id, "source_id": item.source_id} for item in items),
+        key=lambda item: (item["inbox_id"], item["source_id"]),
+    )
     return shown or None
 
 

@@ -99,10 +99,10 @@ async def add_contact_identity(
         added = await uow.inboxes.add_identity(contact_id, inbox, source, hmac_verified, now)
         if added is not None:
             await uow.contacts.touch([contact_id], now)
-            change = {"from": identities(contact.inboxes),
-                      "to": identities([*contact.inboxes, added])}  # fmt: skip
-            await record(uow, ctx, [NewChange(contact_id, contact.version + 1, Action.UPDATED,
-                                              {INBOXES_FIELD: change})])  # fmt: skip
+            before, after = identities(contact.inboxes), identities([*contact.inboxes, added])
+            changes = {INBOXES_FIELD: {"from": before, "to": after}}
+            item = NewChange(contact_id, contact.version + 1, Action.UPDATED, changes)
+            await record(uow, ctx, [item])
             return added
         existing = await uow.inboxes.find_identity(inbox_id, source)  # taken meanwhile
         assert existing is not None

@@ -61,8 +61,9 @@ async def update_tag(
     # carrier is recorded then, with the colour change as the record's detail.
     recoloured = clean_color != tag.color
     detail = {"tag": clean_name, "color": {"from": tag.color, "to": clean_color}}
-    await tracking.finish(detail=detail if recoloured else None,
-                          always=carriers if recoloured else ())  # fmt: skip
+    await tracking.finish(
+        detail=detail if recoloured else None, always=carriers if recoloured else ()
+    )
     return updated
 
 

@@ -44,10 +44,12 @@ def test_bulk_membership_records_each_contact_once_set_based(
     small = make_contacts(tenant.native, *({"name": f"s{n}"} for n in range(3)))
     large = make_contacts(tenant.native, *({"name": f"l{n}"} for n in range(30)))
     a, b = make_list(tenant.native, "Bulk A"), make_list(tenant.native, "Bulk B")
-    few = counted(server, lambda: ok(tenant.native.post(f"/lists/{a}/members",
-                                                        json={"contact_ids": small})))  # fmt: skip
-    many = counted(server, lambda: ok(tenant.native.post(f"/lists/{b}/members",
-                                                         json={"contact_ids": large})))  # fmt: skip
+    few = counted(
+        server, lambda: ok(tenant.native.post(f"/lists/{a}/members", json={"contact_ids": small}))
+    )
+    many = counted(
+        server, lambda: ok(tenant.native.post(f"/lists/{b}/members", json={"contact_ids": large}))
+    )
     assert few == many
     for cid in small:
         assert [r["version"] for r in history(tenant, cid)] == [1, 2]
@@ -71,12 +73,14 @@ def test_bulk_membership_records_each_contact_once_set_based(
 
 def test_deleting_a_list_records_each_former_member(tenant: Tenant) -> None:
     keep, gone = make_list(tenant.native, "Keep"), make_list(tenant.native, "Gone")
-    members = make_contacts(tenant.native, {"name": "m1", "lists": [keep, gone]},
-                            {"name": "m2", "lists": [gone]})  # fmt: skip
+    members = make_contacts(
+        tenant.native, {"name": "m1", "lists": [keep, gone]}, {"name": "m2", "lists": [gone]}
+    )
     outsider = make_contact(tenant.native, name="out", lists=[keep])["id"]
     ok(tenant.native.delete(f"/lists/{gone}"), 204)
-    assert last_changes(tenant, members[0]) == {"lists": {"from": sorted([keep, gone]),
-                                                          "to": [keep]}}  # fmt: skip
+    assert last_changes(tenant, members[0]) == {
+        "lists": {"from": sorted([keep, gone]), "to": [keep]}
+    }
     assert last_changes(tenant, members[1]) == {"lists": {"from": [gone], "to": None}}
     assert [version_of(tenant, cid) for cid in members] == [2, 2]
     assert [r["version"] for r in history(tenant, outsider)] == [1]
@@ -85,8 +89,9 @@ def test_deleting_a_list_records_each_former_member(tenant: Tenant) -> None:
 def test_renaming_recolouring_and_deleting_a_tag_record_its_carriers(
     tenant: Tenant, server: LiveServer
 ) -> None:
-    carriers = make_contacts(tenant.native, *({"name": f"t{n}", "tags": ["old", "x"]}
-                                              for n in range(4)))  # fmt: skip
+    carriers = make_contacts(
+        tenant.native, *({"name": f"t{n}", "tags": ["old", "x"]} for n in range(4))
+    )
     bystander = make_contact(tenant.native, name="b", tags=["x"])["id"]
     ok(tenant.native.patch("/tags/old", json={"name": "new"}))
     for cid in carriers:
@@ -121,10 +126,8 @@ def test_stop_list_changes_record_the_contact_holding_the_phone(tenant: Tenant) 
         assert version_of(tenant, cid) == 2
     ok(tenant.native.post("/stoplist", json=stop))  # already stopped: no-op
     assert [version_of(tenant, cid) for cid in held] == [2, 2]
-    ok(tenant.native.post("/stoplist", json={"phones": ["+380661120001"],
-                                             "channels": ["viber"]}))  # fmt: skip
-    assert last_changes(tenant, held[0]) == {"stoplist": {"from": ["sms"],
-                                                          "to": ["sms", "viber"]}}  # fmt: skip
+    ok(tenant.native.post("/stoplist", json={"phones": ["+380661120001"], "channels": ["viber"]}))
+    assert last_changes(tenant, held[0]) == {"stoplist": {"from": ["sms"], "to": ["sms", "viber"]}}
     release = {"phones": ["+380661120001", "+380661120002"], "channels": ["sms", "viber"]}
     ok(tenant.native.post("/stoplist/remove", json=release))
     assert last_changes(tenant, held[0]) == {"stoplist": {"from": ["sms", "viber"], "to": None}}
@@ -142,8 +145,14 @@ def test_deleting_fields_records_each_holder_once(tenant: Tenant) -> None:
     none = make_contact(tenant.native, name="none")["id"]
     with httpx.Client(base_url=tenant.server.url + "/api", timeout=30) as raw:
         token = raw.post("/auth/login", json={"api_key": tenant.api_key}).json()["bearer"]
-        ok(raw.post("/contacts/fields/delete", json={"ids": [ids["aa"], ids["bb"]]},
-                    headers={"Authorization": f"Bearer {token}"}), 204)  # fmt: skip
+        ok(
+            raw.post(
+                "/contacts/fields/delete",
+                json={"ids": [ids["aa"], ids["bb"]]},
+                headers={"Authorization": f"Bearer {token}"},
+            ),
+            204,
+        )
     assert [r["version"] for r in history(tenant, both)] == [1, 2]
     assert last_changes(tenant, both) == {
         "custom_fields.aa": {"from": "1", "to": None},

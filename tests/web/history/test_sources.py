@@ -51,8 +51,11 @@ def test_native_writes_are_recorded_as_native(tenant: Tenant) -> None:
     ok(tenant.native.delete(f"/contacts/{cid}/tags/vip"))  # no-op
     records = history(tenant, cid)
     assert [(r["version"], r["source"]) for r in records] == [
-        (1, "native"), (2, "native"), (3, "native"), (4, "native"),
-    ]  # fmt: skip
+        (1, "native"),
+        (2, "native"),
+        (3, "native"),
+        (4, "native"),
+    ]
     assert records[1]["changes"] == {"custom_fields.plan": {"from": None, "to": "gold"}}
     assert records[2]["changes"] == {"tags": {"from": None, "to": ["vip"]}}
     assert records[3]["changes"] == {"tags": {"from": ["vip"], "to": None}}
@@ -60,13 +63,13 @@ def test_native_writes_are_recorded_as_native(tenant: Tenant) -> None:
 
 
 def test_notificore_fields_groups_and_stop_list(tenant: Tenant, nc: Notificore) -> None:
-    field = ok(tenant.native.post("/fields", json={"name": "Town", "key": "town",
-                                                   "type": "text"}), 201).json()["id"]  # fmt: skip
+    field = ok(
+        tenant.native.post("/fields", json={"name": "Town", "key": "town", "type": "text"}), 201
+    ).json()["id"]
     first, second = make_list(tenant.native, "First"), make_list(tenant.native, "Second")
     body = {"phone": 380661110001, "groups": [first], "fields": [{"id": field, "value": "Kyiv"}]}
     cid = ok(nc.http.post("/contacts", json=body), 201).json()["data"]["id"]
-    update = {"phone": 380661110001, "groups": [second],
-              "fields": [{"id": field, "value": "Lviv"}]}  # fmt: skip
+    update = {"phone": 380661110001, "groups": [second], "fields": [{"id": field, "value": "Lviv"}]}
     ok(nc.http.put(f"/contacts/{cid}", json=update))
     ok(nc.http.put(f"/contacts/{cid}", json=update))  # no-op
     membership = {"contacts": [cid], "groups": [first]}
@@ -110,9 +113,11 @@ def test_chatwoot_custom_attributes_labels_and_inboxes(tenant: Tenant, cw: httpx
     ok(cw.post(f"/contacts/{cid}/contact_inboxes", json=given))  # found, not made
     records = history(tenant, cid)
     assert [(r["version"], r["action"], r["source"]) for r in records] == [
-        (1, "created", "chatwoot"), (2, "updated", "chatwoot"), (3, "updated", "chatwoot"),
+        (1, "created", "chatwoot"),
+        (2, "updated", "chatwoot"),
+        (3, "updated", "chatwoot"),
         (4, "updated", "chatwoot"),
-    ]  # fmt: skip
+    ]
     assert records[0]["changes"]["custom_fields.plan"] == {"from": None, "to": "gold"}
     assert records[1]["changes"] == {"custom_fields.plan": {"from": "gold", "to": "silver"}}
     assert records[2]["changes"] == {"tags": {"from": None, "to": ["vip", "lead"]}}
@@ -135,9 +140,11 @@ def test_helpcrunch_custom_data_and_tags(tenant: Tenant, hc: httpx.Client) -> No
     ok(hc.request("DELETE", f"/customers/{cid}/tags", json={"tags": [{"name": "Lead"}]}))
     records = history(tenant, cid)
     assert steps(tenant, cid) == [
-        (1, "created", "helpcrunch"), (2, "updated", "helpcrunch"),
-        (3, "updated", "helpcrunch"), (4, "updated", "helpcrunch"),
-    ]  # fmt: skip
+        (1, "created", "helpcrunch"),
+        (2, "updated", "helpcrunch"),
+        (3, "updated", "helpcrunch"),
+        (4, "updated", "helpcrunch"),
+    ]
     assert records[0]["changes"]["name"] == {"from": None, "to": "Hal"}
     assert records[0]["changes"]["custom_fields.plan"] == {"from": None, "to": "gold"}
     assert records[1]["changes"] == {"custom_fields.seats": {"from": None, "to": 5}}
@@ -148,8 +155,13 @@ def test_helpcrunch_custom_data_and_tags(tenant: Tenant, hc: httpx.Client) -> No
 
 def test_each_record_names_its_request(tenant: Tenant, cw: httpx.Client) -> None:
     made = make_contact(tenant.native, name="R")
-    ok(cw.post(f"/contacts/{made['id']}/labels", json={"labels": ["x"]},
-               headers={"X-Request-Id": "cw-req-1"}))  # fmt: skip
+    ok(
+        cw.post(
+            f"/contacts/{made['id']}/labels",
+            json={"labels": ["x"]},
+            headers={"X-Request-Id": "cw-req-1"},
+        )
+    )
     last = history(tenant, made["id"])[-1]
     assert last["source"] == "chatwoot" and last["request_id"] == "cw-req-1"
     assert last["actor"] is not None and last["actor"]["type"] == "api_key"
