@@ -1,4 +1,9 @@
-"""Custom field definition use cases."""
+"""Custom field definition use cases.
+
+Definitions are no contact's own, but two of their changes change contacts: deleting a field
+drops its values, and a new key renames them. Each contact holding a value is then locked
+(before the field row), moves one version and gets one change record, all set-based.
+"""
 
 from __future__ import annotations
 
@@ -132,8 +137,13 @@ async def update_field(
         default_value=_pick(changes, "default_value", current.default_value),
         updated_at=utcnow(),
     )
+    # A new key renames the value in every holder (records and the vendor APIs name values by
+    # key): each holder is locked before the field row and recorded, old key to new.
+    renamed = updated.key != current.key and current.scope is FieldScope.CONTACT
+    tracking = await track(uow, ctx, await uow.fields.holders([field_id]) if renamed else [])
     saved = await uow.fields.save(updated)
     uow.forget_catalog()
+    await tracking.finish()
     return saved
 
 

@@ -164,6 +164,21 @@ def test_deleting_fields_records_each_holder_once(tenant: Tenant) -> None:
     assert history(tenant, one)[-1]["source"] == "notificore"
 
 
+def test_a_new_field_key_renames_the_value_in_each_holder(tenant: Tenant) -> None:
+    made = ok(tenant.native.post("/fields", json={"name": "Tier", "key": "tier"}), 201)
+    holder = make_contact(tenant.native, name="h", custom_fields={"tier": "gold"})["id"]
+    other = make_contact(tenant.native, name="o")["id"]
+    ok(tenant.native.patch(f"/fields/{made.json()['id']}", json={"name": "Level"}))
+    assert version_of(tenant, holder) == 1  # the name is no contact's value
+    ok(tenant.native.patch(f"/fields/{made.json()['id']}", json={"key": "level"}))
+    assert last_changes(tenant, holder) == {
+        "custom_fields.tier": {"from": "gold", "to": None},
+        "custom_fields.level": {"from": None, "to": "gold"},
+    }
+    assert version_of(tenant, holder) == 2
+    assert [r["version"] for r in history(tenant, other)] == [1]
+
+
 def test_adopting_an_implicit_field_records_converted_values(
     tenant: Tenant, cw: httpx.Client
 ) -> None:

@@ -165,3 +165,19 @@ def test_each_record_names_its_request(tenant: Tenant, cw: httpx.Client) -> None
     last = history(tenant, made["id"])[-1]
     assert last["source"] == "chatwoot" and last["request_id"] == "cw-req-1"
     assert last["actor"] is not None and last["actor"]["type"] == "api_key"
+
+
+def test_a_chatwoot_contact_made_in_an_inbox_records_its_identity(
+    tenant: Tenant, cw: httpx.Client
+) -> None:
+    inbox = ok(tenant.native.post("/inboxes", json={"name": "API"}), 201).json()["id"]
+    made = ok(cw.post("/contacts", json={"name": "In", "inbox_id": inbox, "source_id": "in-1"}))
+    cid = made.json()["payload"]["contact"]["id"]
+    records = history(tenant, cid)
+    # The contact, then its identity in the inbox: two steps of one request, one version each.
+    assert [(r["version"], r["action"]) for r in records] == [(1, "created"), (2, "updated")]
+    assert records[1]["changes"] == {
+        "inboxes": {"from": None, "to": [{"inbox_id": inbox, "source_id": "in-1"}]}
+    }
+    assert records[0]["request_id"] == records[1]["request_id"] is not None
+    assert version_of(tenant, cid) == 2
