@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -57,6 +58,7 @@ def test_sigkill_mid_stream_leaves_one_record_per_version(database: tuple[str, P
         for step in range(MAX_STEPS):
             cid = people[(index + step) % CONTACTS]
             kind = (index + step) % 5
+            request: tuple[str, str, dict[str, Any]]
             if kind == 0:
                 request = ("PATCH", f"{NATIVE}/contacts/{cid}", {"name": f"n{index}-{step}"})
             elif kind == 1:
