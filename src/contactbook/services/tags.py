@@ -80,15 +80,16 @@ async def delete_tag(uow: UnitOfWork, ctx: RequestContext, name: str) -> None:
 
 
 async def _hold_carriers(uow: UnitOfWork, tag: Tag) -> list[int]:
-    """Lock the contacts carrying `tag`, then the tag row (the lock order), and return them.
-    The tag's lock waits for writers putting it on contacts and keeps new ones out; a contact
-    that got it between the first read and that lock is locked next."""
+    """Lock the contacts carrying `tag`, then the tag row (the lock order), and return those
+    that carry it once the row is held. The tag's lock waits for writers putting it on
+    contacts and keeps new ones out; a contact that got it between the first read and that
+    lock is locked next (one that lost it meanwhile stays locked, and is not returned)."""
     locked = {c.id for c in await uow.contacts.lock(await uow.tags.carriers(tag.id))}
     await uow.tags.lock(tag.id)
-    late = set(await uow.tags.carriers(tag.id)) - locked
-    if late:
-        locked |= {c.id for c in await uow.contacts.lock(late)}
-    return sorted(locked)
+    carriers = set(await uow.tags.carriers(tag.id))
+    if carriers - locked:
+        await uow.contacts.lock(carriers - locked)
+    return sorted(carriers)
 
 
 async def add_contact_tags(

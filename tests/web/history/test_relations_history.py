@@ -136,6 +136,17 @@ def test_stop_list_changes_record_the_contact_holding_the_phone(tenant: Tenant) 
     assert all(r["source"] == "native" for cid in held for r in history(tenant, cid))
 
 
+def test_stop_list_changes_are_set_based(tenant: Tenant, server: LiveServer) -> None:
+    phones = [f"+3806611300{n:02d}" for n in range(24)]
+    held = make_contacts(tenant.native, *({"phone": p} for p in phones))
+
+    def stop(some: list[str]) -> None:
+        ok(tenant.native.post("/stoplist", json={"phones": some, "channels": ["sms"]}))
+
+    assert counted(server, lambda: stop(phones[:2])) == counted(server, lambda: stop(phones[2:]))
+    assert all(version_of(tenant, cid) == 2 for cid in held)
+
+
 def test_deleting_fields_records_each_holder_once(tenant: Tenant) -> None:
     for key in ("aa", "bb"):
         ok(tenant.native.post("/fields", json={"name": key, "key": key, "type": "text"}), 201)
