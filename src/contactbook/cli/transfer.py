@@ -213,8 +213,8 @@ async def _export(
     try:
         async with db.unit(write=False) as uow:
             account = await accounts.get_account(uow, account_id)
-        ctx = RequestContext(account_id=account.id, default_region=account.default_region).through(
-            Source.CLI
+        ctx = RequestContext(
+            account_id=account.id, default_region=account.default_region, source=Source.CLI
         )
         target = file.open("wb") if file is not None else sys.stdout.buffer
         try:
