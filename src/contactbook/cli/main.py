@@ -13,7 +13,7 @@ import typer
 
 from contactbook.cli import history, transfer
 from contactbook.cli.failures import fail, reported
-from contactbook.domain.context import KeyScope, RequestContext
+from contactbook.domain.context import KeyScope, RequestContext, Source
 from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
@@ -200,7 +200,7 @@ def inboxes_create(
     database_url: DatabaseUrl = DEFAULT_DATABASE_URL,
 ) -> None:
     """Create an inbox; prints its id."""
-    ctx = RequestContext(account_id=account_id)
+    ctx = RequestContext(account_id=account_id).through(Source.CLI)
 
     async def work(uow: UnitOfWork) -> Inbox:
         await accounts.get_account(uow, account_id)
@@ -214,7 +214,7 @@ def inboxes_create(
 @inboxes_app.command("list")
 def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """List an account's inboxes, one JSON object a line."""
-    ctx = RequestContext(account_id=account_id)
+    ctx = RequestContext(account_id=account_id).through(Source.CLI)
 
     async def work(uow: UnitOfWork) -> list[Inbox]:
         await accounts.get_account(uow, account_id)
