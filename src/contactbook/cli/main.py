@@ -11,9 +11,9 @@ from typing import Annotated, Any, TypeVar
 import orjson
 import typer
 
-from contactbook.cli import transfer, trash
+from contactbook.cli import history, transfer, trash
 from contactbook.cli.failures import fail, reported
-from contactbook.domain.context import KeyScope, RequestContext
+from contactbook.domain.context import KeyScope, RequestContext, Source
 from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
 from contactbook.services import accounts, inboxes, integrity
@@ -36,6 +36,7 @@ app.add_typer(inboxes_app, name="inboxes")
 app.add_typer(trash.app, name="trash")
 app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
+app.command("history")(history.history_command)
 
 DatabaseUrl = Annotated[
     str,
@@ -200,7 +201,7 @@ def inboxes_create(
     database_url: DatabaseUrl = DEFAULT_DATABASE_URL,
 ) -> None:
     """Create an inbox; prints its id."""
-    ctx = RequestContext(account_id=account_id)
+    ctx = RequestContext(account_id=account_id).through(Source.CLI)
 
     async def work(uow: UnitOfWork) -> Inbox:
         await accounts.get_account(uow, account_id)
@@ -214,7 +215,7 @@ def inboxes_create(
 @inboxes_app.command("list")
 def inboxes_list(account_id: AccountId, database_url: DatabaseUrl = DEFAULT_DATABASE_URL) -> None:
     """List an account's inboxes, one JSON object a line."""
-    ctx = RequestContext(account_id=account_id)
+    ctx = RequestContext(account_id=account_id).through(Source.CLI)
 
     async def work(uow: UnitOfWork) -> list[Inbox]:
         await accounts.get_account(uow, account_id)

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 
 from contactbook.cli.failures import fail, reported
-from contactbook.domain.context import RequestContext
+from contactbook.domain.context import RequestContext, Source
 from contactbook.domain.encodings import DEFAULT_ENCODING, check_encoding
 from contactbook.domain.imports import (
     ImportFormat,
@@ -142,11 +142,12 @@ async def _import(
     try:
         async with db.unit(write=False) as uow:
             account = await accounts.get_account(uow, account_id)
+        # Recorded as the CLI's writes (the import runner may name its job too).
         ctx = RequestContext(
             account_id=account.id,
             test_mode=account.test_mode,
             default_region=account.default_region,
-        )
+        ).through(Source.CLI)
         errors_path.unlink(missing_ok=True)
         with ImportFile(file, options.format, encoding=options.encoding) as source:
             sink = ErrorFile(errors_path, lambda: source.header)
@@ -212,7 +213,9 @@ async def _export(
     try:
         async with db.unit(write=False) as uow:
             account = await accounts.get_account(uow, account_id)
-        ctx = RequestContext(account_id=account.id, default_region=account.default_region)
+        ctx = RequestContext(
+            account_id=account.id, default_region=account.default_region, source=Source.CLI
+        )
         target = file.open("wb") if file is not None else sys.stdout.buffer
         try:
             async for chunk in export_contacts(

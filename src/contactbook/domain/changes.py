@@ -5,13 +5,13 @@ its own transaction. History shows them, undo reads them backwards, and webhook 
 made from them: one write, one record.
 
 A record names the fields it changed by their canonical names (`phone`, `email`, `name`,
-`custom_fields.<key>`, `additional_attributes.<key>`, `tags`, `lists`, …) with the value before
-and after, in JSON form (times as ISO-8601 UTC, tags by name, lists by id).
+`custom_fields.<key>`, `additional_attributes.<key>`, `tags`, `lists`, `stoplist`, …) with the
+value before and after, in JSON form (times as ISO-8601 UTC, tags by name, lists by id).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -19,6 +19,7 @@ from typing import Any
 
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import Origin
+from contactbook.domain.inboxes import ContactInbox
 
 CUSTOM_PREFIX = "custom_fields."
 ADDITIONAL_PREFIX = "additional_attributes."
@@ -32,6 +33,9 @@ PLAIN_FIELDS = (
     "hlr_status", "hlr_last_check",
 )  # fmt: skip
 RELATION_FIELDS = ("tags", "lists")
+# The stop-list channels of the contact's phone: no column of the contact, yet a phone going on
+# or off the stop list changes what the contact may be sent, so those writes record it.
+STOPLIST_FIELD = "stoplist"
 
 
 class Action(StrEnum):
@@ -109,6 +113,32 @@ def snapshot(contact: Contact) -> dict[str, Any]:
     return state
 
 
+def with_stoplist(state: Mapping[str, Any], channels: Iterable[str]) -> dict[str, Any]:
+    """`state` (a snapshot) with the stop-list channels of the contact's phone, sorted; none
+    leaves the field out, as every absent value is."""
+    result = dict(state)
+    stopped = sorted(set(channels))
+    if stopped:
+        result[STOPLIST_FIELD] = stopped
+    else:
+        result.pop(STOPLIST_FIELD, None)
+    return result
+
+
+INBOXES_FIELD = "inboxes"
+
+
+def identities(items: Iterable[ContactInbox]) -> list[dict[str, Any]] | None:
+    """A contact's channel identities as a record shows them (`inboxes`): inbox id and source
+    id, sorted; None for none. Not part of `snapshot` (identities are read only on demand):
+    the writes that change them record this field themselves."""
+    shown = sorted(
+        ({"inbox_id": item.inbox.id, "source_id": item.source_id} for item in items),
+        key=lambda item: (item["inbox_id"], item["source_id"]),
+    )
+    return shown or None
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> FieldChanges:
     """Field -> {"from", "to"} for every canonical field whose value differs."""
     changed: FieldChanges = {}
@@ -134,6 +164,28 @@ def rewind(state: Mapping[str, Any], records: list[ChangeRecord]) -> dict[str, A
             else:
                 rewound[name] = change["from"]
     return rewound
+
+
+def shown(record: ChangeRecord) -> dict[str, Any]:
+    """A record as history shows it, over HTTP and in the CLI: its origin flattened, `detail`
+    left out (it is for undo, not for readers); `at` stays a datetime for the renderer."""
+    origin = record.origin
+    actor = (
+        {"type": origin.actor_type, "id": origin.actor_id}
+        if origin.actor_type is not None and origin.actor_id is not None
+        else None
+    )
+    return {
+        "id": record.id,
+        "version": record.version,
+        "at": record.at,
+        "action": record.action.value,
+        "source": origin.source.value,
+        "actor": actor,
+        "request_id": origin.request_id,
+        "job_id": origin.job_id,
+        "changes": record.changes,
+    }
 
 
 def erased(changes: FieldChanges) -> FieldChanges:

@@ -1,4 +1,8 @@
-"""Contact events."""
+"""Contact events.
+
+An event is about a contact, not a change to it: adding one writes no contact row or relation,
+moves no version and leaves no change record (the events list is its own history).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Custom field definition use cases."""
+"""Custom field definition use cases.
+
+Definitions are no contact's own, but two of their changes change contacts: deleting a field
+drops its values, and a new key renames them. Each contact holding a value is then locked
+(before the field row), moves one version and gets one change record, all set-based.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from contactbook.domain.fields import (
 )
 from contactbook.domain.text import check_text
 from contactbook.services.field_adoption import adopt_field
+from contactbook.services.recording import track
 from contactbook.storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -92,7 +98,7 @@ async def create_field(uow: UnitOfWork, ctx: RequestContext, data: FieldInput) -
             return added
         existing = await uow.fields.find(data.scope, key)  # defined meanwhile
     if existing is not None and existing.implicit:
-        adopted = await adopt_field(uow, existing, wanted)
+        adopted = await adopt_field(uow, ctx, existing, wanted)
         if adopted is not None:
             return adopted
     # Another explicit create took the key, before this one or while it ran.
@@ -131,8 +137,13 @@ async def update_field(
         default_value=_pick(changes, "default_value", current.default_value),
         updated_at=utcnow(),
     )
+    # A new key renames the value in every holder (records and the vendor APIs name values by
+    # key): each holder is locked before the field row and recorded, old key to new.
+    renamed = updated.key != current.key and current.scope is FieldScope.CONTACT
+    tracking = await track(uow, ctx, await uow.fields.holders([field_id]) if renamed else [])
     saved = await uow.fields.save(updated)
     uow.forget_catalog()
+    await tracking.finish()
     return saved
 
 
@@ -148,8 +159,13 @@ async def delete_fields(
     if scope is not None:
         catalog = await uow.field_catalog()
         field_ids = [i for i in field_ids if i in catalog and catalog[i].scope is scope]
-    deleted = await uow.fields.delete_many(field_ids, utcnow())
+    # Every contact losing a value is a write: locked, then recorded (the value, to null) with
+    # one new version, however many of the fields it held.
+    holders = await uow.fields.holders(field_ids)
+    tracking = await track(uow, ctx, holders)
+    deleted = await uow.fields.delete_many(field_ids, utcnow(), holders)
     uow.forget_catalog()
+    await tracking.finish()
     return len(deleted)
 
 

@@ -1,9 +1,15 @@
-"""Inbox use cases and contacts' identities in inboxes."""
+"""Inbox use cases and contacts' identities in inboxes.
+
+A new identity is a write to its contact: the version moves and a change record shows the
+field `inboxes` (every identity, by inbox id and source id) before and after. Finding an
+existing identity writes nothing.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+from contactbook.domain.changes import INBOXES_FIELD, Action, NewChange, identities
 from contactbook.domain.clock import utcnow
 from contactbook.domain.context import KeyScope, RequestContext
 from contactbook.domain.errors import InvalidInput, ProblemCode
@@ -15,6 +21,7 @@ from contactbook.domain.inboxes import (
     Inbox,
 )
 from contactbook.domain.text import check_text
+from contactbook.services.recording import record
 from contactbook.storage.uow import UnitOfWork
 
 
@@ -88,9 +95,14 @@ async def add_contact_identity(
         )
     existing = await uow.inboxes.find_identity(inbox_id, source)
     if existing is None:
-        added = await uow.inboxes.add_identity(contact_id, inbox, source, hmac_verified, utcnow())
+        now = utcnow()
+        added = await uow.inboxes.add_identity(contact_id, inbox, source, hmac_verified, now)
         if added is not None:
-            await uow.contacts.touch([contact_id], utcnow())
+            await uow.contacts.touch([contact_id], now)
+            before, after = identities(contact.inboxes), identities([*contact.inboxes, added])
+            changes = {INBOXES_FIELD: {"from": before, "to": after}}
+            item = NewChange(contact_id, contact.version + 1, Action.UPDATED, changes)
+            await record(uow, ctx, [item])
             return added
         existing = await uow.inboxes.find_identity(inbox_id, source)  # taken meanwhile
         assert existing is not None

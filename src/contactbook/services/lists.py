@@ -1,4 +1,10 @@
-"""List use cases: CRUD and membership."""
+"""List use cases: CRUD and membership.
+
+A membership change is a write to each contact it moves: one change record per contact whose
+`lists` differ (set-based, however many contacts), and its version moves; a contact already
+in (or out of) the list is not written. Deleting a list is a write to each of its former
+members too (their `lists` shrink, their version moves), recorded the same way.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from contactbook.domain.errors import InvalidInput, Problem, ProblemCode
 from contactbook.domain.lists import ContactList, ListChanges, ListInput, clean_list_text
 from contactbook.domain.queries import Condition
 from contactbook.services.phone_matching import match_phone_conditions
+from contactbook.services.recording import track
 from contactbook.storage.uow import UnitOfWork
 
 MAX_CONTACTS_PER_CHANGE = 10_000
@@ -77,11 +84,17 @@ async def delete_list(uow: UnitOfWork, ctx: RequestContext, list_id: int) -> Non
     Raises: ListNotFound.
     """
     ctx.require(KeyScope.WRITE)
-    # Members first, then the list (the lock order); the delete names every membership it
-    # removes, so a member that joined meanwhile is touched too.
-    await uow.contacts.lock(await uow.lists.member_ids([list_id]))
-    members = await uow.lists.delete(list_id)
-    await uow.contacts.touch(members, utcnow())
+    # Members first, then the list (the lock order). The list's lock waits for writers adding
+    # members and keeps new ones out; one that joined between the first read and that lock is
+    # locked next, so every member is tracked and recorded.
+    locked = {c.id for c in await uow.contacts.lock(await uow.lists.member_ids([list_id]))}
+    await uow.lists.lock(list_id)
+    late = set(await uow.lists.member_ids([list_id])) - locked
+    if late:
+        locked |= {c.id for c in await uow.contacts.lock(late)}
+    tracking = await track(uow, ctx, sorted(locked))
+    await uow.lists.delete(list_id)
+    await tracking.finish()
 
 
 async def attach_contacts(
@@ -93,8 +106,10 @@ async def attach_contacts(
     """
     ctx.require(KeyScope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
+    tracking = await track(uow, ctx, contacts)
     added = await uow.lists.add_members(lists, contacts)
-    await uow.contacts.touch([cid for _, cid in added], utcnow())
+    # Moves the version of each contact that joined a list, with its record.
+    await tracking.finish()
     return len(added)
 
 
@@ -107,8 +122,9 @@ async def detach_contacts(
     """
     ctx.require(KeyScope.WRITE)
     lists, contacts = await _check(uow, list_ids, contact_ids)
+    tracking = await track(uow, ctx, contacts)
     removed = await uow.lists.remove_members(lists, contacts)
-    await uow.contacts.touch([cid for _, cid in removed], utcnow())
+    await tracking.finish()
     return len(removed)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from contactbook.domain.changes import Action, NewChange, diff, snapshot
+from contactbook.domain.changes import Action, NewChange, diff, snapshot, with_stoplist
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import RequestContext
@@ -45,11 +45,36 @@ async def record_created(
 class Tracking:
     """The contacts one write is about to change, as they were before it."""
 
-    def __init__(self, uow: UnitOfWork, ctx: RequestContext, before: Sequence[Contact]) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        ctx: RequestContext,
+        before: Sequence[Contact],
+        *,
+        stoplist: bool = False,
+    ) -> None:
         self._uow = uow
         self._ctx = ctx
+        self._stoplist = stoplist
         self._before = {c.id: (c.version, snapshot(c)) for c in before}
         self.contacts = {c.id: c for c in before}
+
+    async def _states(self, contacts: Sequence[Contact]) -> dict[int, dict[str, Any]]:
+        states = {c.id: snapshot(c) for c in contacts}
+        if self._stoplist:
+            # One read for all of them: the entries of their phones.
+            entries = await self._uow.stoplist.by_phones([c.phone for c in contacts if c.phone])
+            for c in contacts:
+                entry = entries.get(c.phone) if c.phone else None
+                channels = [ch.value for ch in entry.channels] if entry is not None else []
+                states[c.id] = with_stoplist(states[c.id], channels)
+        return states
+
+    async def _begin(self) -> Tracking:
+        if self._stoplist:
+            states = await self._states(list(self.contacts.values()))
+            self._before = {cid: (self.contacts[cid].version, states[cid]) for cid in states}
+        return self
 
     async def finish(
         self,
@@ -65,15 +90,16 @@ class Tracking:
         """
         if not self._before:
             return {}
-        ids = list(self._before)
-        after = {c.id: c for c in await self._uow.contacts.get_many(ids, RECORDED)}
+        found = await self._uow.contacts.get_many(list(self._before), RECORDED)
+        after = {c.id: c for c in found}
+        states = await self._states(found)
         items: list[NewChange] = []
         unmoved: list[int] = []
         for contact_id, (version, state) in self._before.items():
             contact = after.get(contact_id)
             if contact is None:  # gone meanwhile (deleted by this same write): not ours
                 continue
-            changed = diff(state, snapshot(contact))
+            changed = diff(state, states[contact_id])
             if not changed and contact.version == version and contact_id not in always:
                 continue
             new_version = contact.version
@@ -87,6 +113,11 @@ class Tracking:
         return {item.contact_id: cid for item, cid in zip(items, ids_written, strict=True)}
 
 
-async def track(uow: UnitOfWork, ctx: RequestContext, contact_ids: Sequence[int]) -> Tracking:
-    """Begin recording a write to `contact_ids`; call with the contacts locked."""
-    return Tracking(uow, ctx, await uow.contacts.get_many(contact_ids, RECORDED))
+async def track(
+    uow: UnitOfWork, ctx: RequestContext, contact_ids: Sequence[int], *, stoplist: bool = False
+) -> Tracking:
+    """Begin recording a write to `contact_ids`; call with the contacts locked. With
+    `stoplist`, the stop-list channels of each contact's phone are part of what is compared
+    (for writes to the stop list)."""
+    contacts = await uow.contacts.get_many(contact_ids, RECORDED)
+    return await Tracking(uow, ctx, contacts, stoplist=stoplist)._begin()

@@ -1,4 +1,10 @@
-"""Stop list use cases."""
+"""Stop list use cases.
+
+A phone going on or off the stop list (or changing channels) changes the contact holding that
+phone, if any: it gets a change record with the field `stoplist` (the phone's channels, sorted,
+before and after; null for none) and a new version, in the same transaction. A change that
+leaves every channel as it was records nothing.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from contactbook.domain.phones import normalise_phone
 from contactbook.domain.queries import Condition
 from contactbook.domain.stoplist import MAX_PHONES_PER_CHANGE, Channel, StopEntry
 from contactbook.services.phone_matching import match_phone_conditions
+from contactbook.services.recording import Tracking, track
 from contactbook.storage.uow import UnitOfWork
 
 
@@ -40,7 +47,10 @@ async def stop_phones(
     """
     ctx.require(KeyScope.WRITE)
     numbers = _normalise(ctx, phones, channels)
-    return await uow.stoplist.add(numbers, channels, utcnow())
+    tracking = await _hold(uow, ctx, numbers)
+    entries = await uow.stoplist.add(numbers, channels, utcnow())
+    await tracking.finish()
+    return entries
 
 
 async def release_entries(
@@ -51,7 +61,10 @@ async def release_entries(
     ctx.require(KeyScope.WRITE)
     if not channels:
         raise InvalidInput.single("channels", ProblemCode.REQUIRED, "Give at least one channel.")
-    return await uow.stoplist.remove_ids(entry_ids, channels, utcnow())
+    tracking = await _hold(uow, ctx, await uow.stoplist.phones_of(entry_ids))
+    removed = await uow.stoplist.remove_ids(entry_ids, channels, utcnow())
+    await tracking.finish()
+    return removed
 
 
 async def release_phones(
@@ -63,7 +76,16 @@ async def release_phones(
     """
     ctx.require(KeyScope.WRITE)
     numbers = _normalise(ctx, phones, channels)
-    return await uow.stoplist.remove_phones(numbers, channels, utcnow())
+    tracking = await _hold(uow, ctx, numbers)
+    removed = await uow.stoplist.remove_phones(numbers, channels, utcnow())
+    await tracking.finish()
+    return removed
+
+
+async def _hold(uow: UnitOfWork, ctx: RequestContext, phones: Sequence[str]) -> Tracking:
+    """Take the phones' buckets and lock the contacts holding them (the lock order), and begin
+    recording those contacts with their stop-list state."""
+    return await track(uow, ctx, await uow.stoplist.hold(phones), stoplist=True)
 
 
 def _normalise(

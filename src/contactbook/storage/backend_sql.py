@@ -6,11 +6,13 @@ in this project "dialect" names a vendor API, so the module says backend).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam
+from sqlalchemy import BigInteger, ColumnElement, Table, any_, bindparam, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import TypeEngine
 
@@ -39,3 +41,17 @@ def one_of(
         array = postgresql.ARRAY(item_type if item_type is not None else BigInteger())
         return column == any_(bindparam(None, list(values), type_=array))  # type: ignore[no-any-return]
     return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+def keys_nulled(conn: AsyncConnection, column: Any) -> ColumnElement[Any]:
+    """The JSON object in `column` (of the row being updated) with every value replaced by
+    `{"from": null, "to": null}`: computed by the database for each row, so one statement
+    rewrites any number of rows whatever their keys."""
+    nulled = {"from": None, "to": None}
+    if conn.dialect.name == "postgresql":
+        key = func.jsonb_object_keys(column).column_valued("k")
+        each = func.jsonb_object_agg(key, literal(nulled, JSONB()))
+        return func.coalesce(select(each).scalar_subquery(), literal({}, JSONB()))
+    pairs = func.json_each(column).table_valued("key").alias("pairs")
+    each = func.json_group_object(pairs.c.key, func.json(literal(json.dumps(nulled))))
+    return func.coalesce(select(each).select_from(pairs).scalar_subquery(), literal("{}"))

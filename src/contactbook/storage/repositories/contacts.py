@@ -163,16 +163,16 @@ class ContactRepository:
     ) -> list[Contact]:
         """The contacts that exist among `contact_ids`, in the order asked."""
         ids = list(dict.fromkeys(contact_ids))
-        if not ids:
-            return []
-        rows = (
-            await self.conn.execute(
+        by_id: dict[int, Any] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            rows = await self.conn.execute(
                 select(contacts, *relation_columns(self._dialect, include)).where(
-                    contacts.c.account_id == self.account_id, contacts.c.id.in_(ids)
+                    contacts.c.account_id == self.account_id,
+                    one_of(self.conn, contacts.c.id, chunk),
                 )
             )
-        ).all()
-        by_id = {row.id: row for row in rows}
+            by_id.update((row.id, row) for row in rows)
         return await self._hydrate([by_id[i] for i in ids if i in by_id], include)
 
     async def existing_ids(self, contact_ids: Iterable[int]) -> set[int]:

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Text, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import Boolean, Text, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB, array
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import DuplicateField, FieldNotFound
 from contactbook.domain.fields import FieldDefinition, FieldScope, FieldType
-from contactbook.storage.backend_sql import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore, one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.repositories._errors import violated
 from contactbook.storage.tables import contacts, fields
+
+# Contacts one statement handles (SQLite binds each id as a parameter).
+_CHUNK = 10_000
 
 
 def to_definition(row: Any) -> FieldDefinition:
@@ -226,8 +229,32 @@ class FieldRepository:
             return DuplicateField(f"A field with the key {key!r} already exists.", key=key)
         return exc
 
-    async def delete_many(self, field_ids: Iterable[int], now: datetime) -> list[int]:
-        """Delete definitions and drop their values from every contact; return the ids deleted."""
+    async def holders(self, field_ids: Iterable[int]) -> list[int]:
+        """The contacts holding a value under any of the fields, ascending; on PostgreSQL they
+        are locked (in id order, the lock order) until the unit ends."""
+        keys = sorted({str(field_id) for field_id in field_ids})
+        if not keys:
+            return []
+        query = (
+            select(contacts.c.id)
+            .where(contacts.c.account_id == self.account_id, self._holding_any(keys))
+            .order_by(contacts.c.id)
+        )
+        if self.conn.dialect.name == "postgresql":
+            query = query.with_for_update(key_share=True)
+        return [row[0] for row in await self.conn.execute(query)]
+
+    def _holding_any(self, keys: list[str]) -> Any:
+        if self.conn.dialect.name == "postgresql":
+            return contacts.c.custom.op("?|", return_type=Boolean)(array(keys))
+        return or_(*(self._holding(key) for key in keys))
+
+    async def delete_many(
+        self, field_ids: Iterable[int], now: datetime, holders: Sequence[int] | None = None
+    ) -> list[int]:
+        """Delete definitions and drop their values from `holders` (locked by the caller;
+        by default every contact holding one, see `holders`), each of which gets one new
+        version; return the ids deleted."""
         ids = sorted(set(field_ids))
         if not ids:
             return []
@@ -241,40 +268,32 @@ class FieldRepository:
         ]
         if not found:
             return []
-        await self._drop_values(found, now)
+        if holders is None:
+            holders = await self.holders(found)
+        await self._drop_values(found, holders, now)
         await self.conn.execute(
             delete(fields).where(fields.c.account_id == self.account_id, fields.c.id.in_(found))
         )
         return found
 
-    async def _drop_values(self, field_ids: list[int], now: datetime) -> None:
+    async def _drop_values(
+        self, field_ids: list[int], holders: Sequence[int], now: datetime
+    ) -> None:
+        """One statement per chunk of contacts, whatever the number of fields: a contact
+        losing several values moves one version."""
         keys = [str(field_id) for field_id in field_ids]
-        where = [contacts.c.account_id == self.account_id]
         if self.conn.dialect.name == "postgresql":
-            has_any = contacts.c.custom.op("?|", return_type=Boolean)(array(keys))
-            stripped = contacts.c.custom.op("-", return_type=JSONB)(array(keys))
-            # The contacts are locked in id order first (the lock order), not in whatever
-            # order the UPDATE would meet them.
-            await self.conn.execute(
-                select(contacts.c.id)
-                .where(*where, has_any)
-                .order_by(contacts.c.id)
-                .with_for_update(key_share=True)
-            )
+            stripped: Any = contacts.c.custom.op("-", return_type=JSONB)(array(keys))
+        else:
+            stripped = func.json_remove(contacts.c.custom, *(f'$."{key}"' for key in keys))
+        ids = sorted(set(holders))
+        for start in range(0, len(ids), _CHUNK):
             await self.conn.execute(
                 update(contacts)
-                .where(*where, has_any)
-                .values(custom=stripped, updated_at=now, version=contacts.c.version + 1)
-            )
-            return
-        for key in keys:
-            path = f'$."{key}"'
-            await self.conn.execute(
-                update(contacts)
-                .where(*where, func.json_type(contacts.c.custom, path).is_not(None))
-                .values(
-                    custom=func.json_remove(contacts.c.custom, path),
-                    updated_at=now,
-                    version=contacts.c.version + 1,
+                .where(
+                    contacts.c.account_id == self.account_id,
+                    one_of(self.conn, contacts.c.id, ids[start : start + _CHUNK]),
+                    self._holding_any(keys),
                 )
+                .values(custom=stripped, updated_at=now, version=contacts.c.version + 1)
             )

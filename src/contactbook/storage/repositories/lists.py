@@ -231,12 +231,9 @@ class ListRepository:
         )
         return int(found.scalar_one())
 
-    async def delete(self, list_id: int) -> list[int]:
-        """Delete a list (its contacts stay); return the ids of its former members.
-
-        The caller has locked the members it knew of; the list row is locked next, so no
-        membership can be added meanwhile, and the memberships are deleted by a statement that
-        names every one (late members included).
+    async def lock(self, list_id: int) -> None:
+        """Lock the list row for a change of the list itself (step 4 of the lock order): it
+        waits for writers holding the list to add members, and keeps new ones out.
 
         Raises: ListNotFound.
         """
@@ -247,6 +244,17 @@ class ListRepository:
         )
         if held.first() is None:
             raise ListNotFound(list_id)
+
+    async def delete(self, list_id: int) -> list[int]:
+        """Delete a list (its contacts stay); return the ids of its former members.
+
+        The caller has locked the members it knew of; the list row is locked next, so no
+        membership can be added meanwhile, and the memberships are deleted by a statement that
+        names every one (late members included).
+
+        Raises: ListNotFound.
+        """
+        await self.lock(list_id)
         members = await self.conn.execute(
             delete(list_members)
             .where(list_members.c.account_id == self.account_id, list_members.c.list_id == list_id)

@@ -217,19 +217,30 @@ class StopListRepository:
         await self._recount(before, await self.by_phones(phones))
 
     async def _hold(self, phones: Sequence[str]) -> None:
+        await self.hold(phones)
+
+    async def hold(self, phones: Sequence[str]) -> list[int]:
         """Steps 1 and 2 of the lock order for a stop-list change: the phones' buckets
-        (exclusive), then the contacts holding the phones."""
+        (exclusive), then the contacts holding the phones; return those contacts' ids,
+        ascending. Holding again in the same transaction changes nothing."""
         await lock_phones(self.conn, self.account_id, phones, exclusive=True)
-        if phones and self.conn.dialect.name == "postgresql":
-            await self.conn.execute(
-                select(contacts.c.id)
-                .where(
-                    contacts.c.account_id == self.account_id,
-                    one_of(self.conn, contacts.c.phone, sorted(set(phones)), String()),
-                )
-                .order_by(contacts.c.id)
-                .with_for_update(key_share=True)
+        if not phones:
+            return []
+        statement = (
+            select(contacts.c.id)
+            .where(
+                contacts.c.account_id == self.account_id,
+                one_of(self.conn, contacts.c.phone, sorted(set(phones)), String()),
             )
+            .order_by(contacts.c.id)
+        )
+        if self.conn.dialect.name == "postgresql":
+            statement = statement.with_for_update(key_share=True)
+        return [row[0] for row in await self.conn.execute(statement)]
+
+    async def phones_of(self, entry_ids: Sequence[int]) -> list[str]:
+        """The phones of the given entries (unknown ids skipped)."""
+        return [entry.phone for entry in await self.by_ids(entry_ids)]
 
     async def _recount(self, before: dict[str, StopEntry], after: dict[str, StopEntry]) -> None:
         def counted(entries: dict[str, StopEntry], phone: str) -> bool:

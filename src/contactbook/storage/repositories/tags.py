@@ -120,6 +120,16 @@ class TagRepository:
             raise Conflict(f"A tag named {name!r} already exists.", name=name) from exc
         return Tag(tag.id, name, color)
 
+    async def lock(self, tag_id: int) -> None:
+        """Lock the tag row for a change of the tag itself (after its carriers, the lock
+        order): it waits for writers putting it on contacts (their memberships hold the row)
+        and keeps new ones out until the transaction ends."""
+        await self.conn.execute(
+            select(tags.c.id)
+            .where(tags.c.account_id == self.account_id, tags.c.id == tag_id)
+            .with_for_update()
+        )
+
     async def delete(self, tag: Tag) -> list[int]:
         """Delete the tag; return the ids of contacts that carried it."""
         carriers = await self.carriers(tag.id)

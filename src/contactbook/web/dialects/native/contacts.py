@@ -14,7 +14,7 @@ from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.domain.queries import ContactQuery
 from contactbook.domain.tags import TagInput
 from contactbook.domain.text import check_text
-from contactbook.services import batch_updates, contacts, events, merges, tags
+from contactbook.services import batch_updates, contacts, erasure, events, merges, tags
 from contactbook.web.dialects.native.auth import Ctx
 from contactbook.web.dialects.native.etags import etag, if_match_condition
 from contactbook.web.dialects.native.mapping import SORTS, contact_filter, event_out, sort_keys
@@ -173,11 +173,26 @@ async def replace_contact(
 
 @router.delete("/contacts/{contact_id}", status_code=204, operation_id="DeleteContact")
 async def delete_contact(
-    contact_id: PathId, ctx: Ctx, rt: Rt, if_match: IfMatch = None
+    contact_id: PathId,
+    ctx: Ctx,
+    rt: Rt,
+    if_match: IfMatch = None,
+    erase: Annotated[
+        bool,
+        Query(description="Erase for good (admin keys): live or trashed, its history nulled"),
+    ] = False,
 ) -> Response:
+    """Move the contact to the trash; with `erase=true`, erase it instead (GDPR): it leaves
+    the store and the trash, and its history keeps field names and times but no values (the
+    `erased` record's id is answered in `X-Contactbook-Change`)."""
+    condition = if_match_condition(if_match)
+    change_id = None
     async with rt.db.unit(ctx) as uow:
-        await contacts.delete_contact(uow, ctx, contact_id, condition=if_match_condition(if_match))
-    return empty()
+        if erase:
+            change_id = await erasure.erase_contact(uow, ctx, contact_id, condition=condition)
+        else:
+            await contacts.delete_contact(uow, ctx, contact_id, condition=condition)
+    return empty(headers=None if change_id is None else {"X-Contactbook-Change": str(change_id)})
 
 
 @router.post(

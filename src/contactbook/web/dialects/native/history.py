@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from contactbook.domain.changes import ChangeRecord
+from contactbook.domain.changes import ChangeRecord, shown
 from contactbook.domain.paging import decode_cursor, encode_cursor
 from contactbook.services import history
 from contactbook.web.dialects.native.auth import Ctx
@@ -47,23 +47,7 @@ class HistoryOut(BaseModel):
 
 def change_out(record: ChangeRecord) -> dict[str, Any]:
     """A change record in the native API's form."""
-    origin = record.origin
-    actor = (
-        {"type": origin.actor_type, "id": origin.actor_id}
-        if origin.actor_type is not None and origin.actor_id is not None
-        else None
-    )
-    return {
-        "id": record.id,
-        "version": record.version,
-        "at": record.at,
-        "action": record.action.value,
-        "source": origin.source.value,
-        "actor": actor,
-        "request_id": origin.request_id,
-        "job_id": origin.job_id,
-        "changes": record.changes,
-    }
+    return shown(record)
 
 
 @router.get(
