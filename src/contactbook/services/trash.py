@@ -32,6 +32,23 @@ async def trash_contacts(
     leaves every live table and counter. Ids of nothing or of another account are skipped.
     Return the record ids by contact.
     """
+    filed = await file_in_trash(uow, ctx, contact_ids, merged_into=merged_into)
+    await uow.contacts.delete_ids(list(filed))
+    return filed
+
+
+async def file_in_trash(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_ids: Sequence[int],
+    *,
+    merged_into: int | None = None,
+) -> dict[int, int]:
+    """The first half of `trash_contacts`: lock the contacts for deletion, record their
+    `deleted` records and copy them whole into the trash, but leave them live; the caller
+    deletes them (`uow.contacts.delete_ids`) in the same transaction. A merge hands the
+    mergee's identities and events to the survivor in between, so the trash keeps the mergee
+    as it was. Return the record ids by contact."""
     ctx.require(KeyScope.WRITE)
     locked = await uow.contacts.lock_for_delete(contact_ids)
     if not locked:
@@ -39,9 +56,7 @@ async def trash_contacts(
     detail = {"merged_into": merged_into} if merged_into is not None else None
     items = [NewChange(c.id, c.version, Action.DELETED, _freed(c), detail) for c in locked]
     change_ids = await record(uow, ctx, items)
-    ids = [c.id for c in locked]
-    await uow.trash.file(ids, utcnow(), merged_into)
-    await uow.contacts.delete_ids(ids)
+    await uow.trash.file([c.id for c in locked], utcnow(), merged_into)
     return {item.contact_id: cid for item, cid in zip(items, change_ids, strict=True)}
 
 
