@@ -13,6 +13,7 @@ from contactbook.web.dialects.native import (
     stoplist,
     tags,
     transfers,
+    undo,
 )
 from contactbook.web.dialects.native.openapi import API_KEY, ERRORS
 from contactbook.web.dialects.native.paths import PREFIX
@@ -24,6 +25,6 @@ def router() -> APIRouter:
     """Every native route, under the native prefix."""
     root = APIRouter(prefix=PREFIX)
     # transfers first: its /contacts/export must win over /contacts/{contact_id}
-    for module in (transfers, contacts, history, lists, fields, tags, stoplist, account):
+    for module in (transfers, contacts, history, undo, lists, fields, tags, stoplist, account):
         root.include_router(module.router, dependencies=[Security(API_KEY)], responses=ERRORS)
     return root
