@@ -193,7 +193,7 @@ async def delete_contact(
             change_id = await erasure.erase_contact(uow, ctx, contact_id, condition=condition)
         else:
             await contacts.delete_contact(uow, ctx, contact_id, condition=condition)
-    return empty(headers=None if change_id is None else {"X-Contactbook-Change": str(change_id)})
+    return with_change(empty(), change_id)
 
 
 @router.post(
