@@ -260,3 +260,44 @@ def test_a_merge_racing_updates_of_the_survivor_never_fails_and_keeps_one_record
         assert final["version"] == max(versions)
         assert final["phone"] == mergee["phone"] and final["company"] == "ACME"
         assert {f"k{n}" for n in range(4)} <= final["additional_attributes"].keys()
+
+
+def together(tenant: Tenant, *requests: tuple[str, str, dict[str, Any] | None]) -> list[int]:
+    """The requests (method, path, body) sent at once, each on its own connection; their
+    statuses in the order given."""
+    barrier = threading.Barrier(len(requests))
+    statuses: list[int] = [0] * len(requests)
+
+    def send(index: int) -> None:
+        method, path, body = requests[index]
+        with httpx.Client(
+            base_url=str(tenant.native.base_url), headers=dict(tenant.native.headers), timeout=60
+        ) as native:
+            barrier.wait()
+            statuses[index] = native.request(method, path, json=body).status_code
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.skipif(not postgres_server_url(), reason="row locks are PostgreSQL's")
+def test_undos_racing_each_other_and_updates_undo_once(tenant: Tenant) -> None:
+    base, mergee, lists = a_pair(tenant)
+    merged = tenant.native.post(f"/contacts/{base['id']}/merge", json={"mergee_id": mergee["id"]})
+    undo = ("POST", f"/merges/{merged.headers['x-contactbook-change']}/undo", None)
+    update = ("PATCH", f"/contacts/{base['id']}", {"notes": "meanwhile"})
+    statuses = together(tenant, undo, undo, undo, update, update)
+    assert sorted(statuses[:3]) == [200, 409, 409], statuses
+    assert statuses[3:] == [200, 200], statuses
+    for contact_id in (base["id"], mergee["id"]):
+        records = [r for r in history(tenant, contact_id) if r["action"] != "deleted"]
+        versions = [r["version"] for r in records]
+        assert len(versions) == len(set(versions))
+        assert max(versions) == tenant.native.get(f"/contacts/{contact_id}").json()["version"]
+    assert identities_and_events(tenant, mergee["id"]) == (["src-1"], ["signed_up"])
+    assert tenant.native.get(f"/contacts/{base['id']}").json()["notes"] == "meanwhile"
+    check(tenant, lists)
