@@ -93,7 +93,7 @@ async def undo_merge(
     await write_locked(uow, ctx, locked[0], input_of(back))
     taken = await uow.trash.conflicts(mergee_id)
     if taken:
-        raise DuplicateContact(taken)
+        raise DuplicateContact(list(taken))
     version = await uow.trash.restore(mergee_id, utcnow())
     # The restore leaves out identities the survivor holds: the ones the merge moved.
     await uow.inboxes.move_identities(survivor_id, mergee_id, plan.inboxes)
