@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from contactbook.domain.changes import FieldChanges
 from contactbook.domain.contacts import UNSET
 from contactbook.domain.reversal import changed_values, input_of, undoable
 from contactbook.domain.tags import TagInput
@@ -38,7 +39,7 @@ def test_input_of_sets_only_the_fields_named_in_their_input_form() -> None:
 
 
 def test_undoable_puts_back_what_still_holds_the_recorded_value() -> None:
-    changes = {
+    changes: FieldChanges = {
         "phone": {"from": None, "to": "+447700900123"},
         "company": {"from": None, "to": "ACME"},
         "custom_fields.seats": {"from": 2, "to": 4},

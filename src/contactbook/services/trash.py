@@ -3,8 +3,9 @@ with its lists, tags, custom values and channel identities, and is purged after 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from contactbook.domain.changes import Action, NewChange
 from contactbook.domain.clock import utcnow
@@ -26,13 +27,14 @@ async def trash_contacts(
     contact_ids: Sequence[int],
     *,
     merged_into: int | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> dict[int, int]:
     """Move the contacts of this account among `contact_ids` to the trash, set-based: each
-    gets a `deleted` record (its identifiers, now free), a trash entry with its relations, and
-    leaves every live table and counter. Ids of nothing or of another account are skipped.
-    Return the record ids by contact.
+    gets a `deleted` record (its identifiers, now free; `detail` what the records say beside
+    them), a trash entry with its relations, and leaves every live table and counter. Ids of
+    nothing or of another account are skipped. Return the record ids by contact.
     """
-    filed = await file_in_trash(uow, ctx, contact_ids, merged_into=merged_into)
+    filed = await file_in_trash(uow, ctx, contact_ids, merged_into=merged_into, detail=detail)
     await uow.contacts.delete_ids(list(filed))
     return filed
 
@@ -43,6 +45,7 @@ async def file_in_trash(
     contact_ids: Sequence[int],
     *,
     merged_into: int | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> dict[int, int]:
     """The first half of `trash_contacts`: lock the contacts for deletion, record their
     `deleted` records and copy them whole into the trash, but leave them live; the caller
@@ -53,7 +56,8 @@ async def file_in_trash(
     locked = await uow.contacts.lock_for_delete(contact_ids)
     if not locked:
         return {}
-    detail = {"merged_into": merged_into} if merged_into is not None else None
+    if merged_into is not None:
+        detail = {**(detail or {}), "merged_into": merged_into}
     items = [NewChange(c.id, c.version, Action.DELETED, _freed(c), detail) for c in locked]
     change_ids = await record(uow, ctx, items)
     await uow.trash.file([c.id for c in locked], utcnow(), merged_into)
