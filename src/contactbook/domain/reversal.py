@@ -11,12 +11,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from contactbook.domain.changes import ADDITIONAL_PREFIX, CUSTOM_PREFIX, FieldChanges
+from contactbook.domain.changes import (
+    ADDITIONAL_PREFIX,
+    CUSTOM_PREFIX,
+    INBOXES_FIELD,
+    STOPLIST_FIELD,
+    FieldChanges,
+)
 from contactbook.domain.contacts import BOOL_FIELDS, TIME_FIELDS, ContactInput
 from contactbook.domain.tags import TagInput
 
-# Recorded, but not the caller's to write: they follow the phone's lookups.
-NOT_WRITABLE = frozenset({"hlr_status", "hlr_last_check"})
+# Recorded, but no contact write sets them: the phone's lookups (HLR), the stop list of its
+# phone, and channel identities (which a merge's undo moves back by id).
+NOT_WRITABLE = frozenset({"hlr_status", "hlr_last_check", STOPLIST_FIELD, INBOXES_FIELD})
 
 
 def changed_values(current: Mapping[str, Any], target: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contactbook.domain.changes import Action, ChangeRecord, NewChange, snapshot
+from contactbook.domain.changes import INBOXES_FIELD, Action, ChangeRecord, NewChange, snapshot
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import KeyScope, RequestContext
@@ -78,7 +78,7 @@ async def undo_merge(
     trashed = await _filed(uow, plan, lock=True)
     if trashed.phone != peeked.phone:
         raise Busy()
-    tracking = await track(uow, ctx, [survivor_id])
+    tracking = await track(uow, ctx, [survivor_id], identities=True)
     survivor = tracking.contacts[survivor_id]
     fields = {name: change for name, change in merge.changes.items() if name != "lists"}
     back, conflicts = undoable(fields, snapshot(survivor))
@@ -96,7 +96,11 @@ async def undo_merge(
         raise DuplicateContact(list(taken))
     version = await uow.trash.restore(mergee_id, utcnow())
     # The restore leaves out identities the survivor holds: the ones the merge moved.
-    await uow.inboxes.move_identities(survivor_id, mergee_id, plan.inboxes)
+    moved_back = await uow.inboxes.move_identities(survivor_id, mergee_id, plan.inboxes)
+    if plan.inboxes:
+        # One the survivor no longer holds (removed since) is a later change, kept.
+        done = len(moved_back) == len(set(plan.inboxes))
+        (reverted if done else conflicts).append(INBOXES_FIELD)
     await uow.events.move(survivor_id, mergee_id, plan.events)
     detail = {"undo_of": change_id}
     # The survivor changed even when no field did: its identities and events went back.

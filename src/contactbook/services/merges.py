@@ -72,7 +72,7 @@ async def merge(
         raise Busy()
     if base_id == mergee_id:
         return Merged(await uow.contacts.get(base_id, include), None)
-    tracking = await track(uow, ctx, [base_id])
+    tracking = await track(uow, ctx, [base_id], identities=True)
     base = tracking.contacts[base_id]
     mergee = await uow.contacts.get(mergee_id, frozenset({"lists"}))
     changes = merge_changes(base, mergee)

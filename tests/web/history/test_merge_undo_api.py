@@ -86,6 +86,8 @@ def test_a_native_merge_is_one_record_and_its_undo_brings_both_back(tenant: Tena
     assert record["changes"]["company"] == {"from": None, "to": "ACME"}
     assert record["changes"]["custom_fields.seats"] == {"from": None, "to": 4}
     assert record["changes"]["lists"] == {"from": [lists[0]], "to": sorted(lists)}
+    assert record["changes"]["inboxes"]["from"] is None
+    assert [i["source_id"] for i in record["changes"]["inboxes"]["to"]] == ["src-1"]
     assert history(tenant, mergee["id"])[0]["action"] == "deleted"
     assert identities_and_events(tenant, base["id"]) == (["src-1"], ["signed_up"])
     check(tenant, lists)
@@ -108,6 +110,7 @@ def test_a_native_merge_is_one_record_and_its_undo_brings_both_back(tenant: Tena
     assert survivor_records[0]["action"] == "updated"
     assert survivor_records[0]["id"] == int(undone.headers["x-contactbook-change"])
     assert survivor_records[0]["changes"]["phone"] == {"from": "+447700900123", "to": None}
+    assert survivor_records[0]["changes"]["inboxes"]["to"] is None
     assert mergee_records[0]["action"] == "restored"
     for records in (survivor_records, mergee_records):
         versions = [r["version"] for r in records if r["action"] != "deleted"]
