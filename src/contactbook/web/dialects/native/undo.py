@@ -7,6 +7,7 @@ named in `X-Contactbook-Change` (see `web.kit.change_header`).
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,7 +27,8 @@ router = APIRouter(tags=["history"], route_class=DialectRoute)
 IfMatch = Annotated[list[str] | None, Header(alias="If-Match")]
 
 # What a revert left out because it no longer exists (`lists.7`, `tags.vip`,
-# `custom_fields.plan`), comma-separated; absent when nothing was.
+# `custom_fields.plan`), comma-separated; absent when nothing was. Each is percent-encoded
+# (UTF-8), since a tag's name may hold what a header cannot, a comma included.
 SKIPPED_HEADER = "X-Contactbook-Skipped"
 
 
@@ -83,7 +85,8 @@ async def undo_merge(change_id: PathId, ctx: Ctx, rt: Rt) -> Response:
                 **documented("The id of the revert's change record.")[200]["headers"],
                 SKIPPED_HEADER: {
                     "description": "What the revert left out because it no longer exists "
-                    "(`lists.7`, `tags.vip`, `custom_fields.plan`), comma-separated.",
+                    "(`lists.7`, `tags.vip`, `custom_fields.plan`), comma-separated, each "
+                    "percent-encoded (UTF-8).",
                     "schema": {"type": "string"},
                 },
             }
@@ -104,5 +107,5 @@ async def revert_contact(
         )
     headers = {"ETag": etag(done.contact.version)}
     if done.skipped:
-        headers[SKIPPED_HEADER] = ", ".join(done.skipped)
+        headers[SKIPPED_HEADER] = ", ".join(quote(item, safe="._-") for item in done.skipped)
     return with_change(Json(contact_out(done.contact), headers=headers), done.change_id)
