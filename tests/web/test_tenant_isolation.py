@@ -17,6 +17,8 @@ def body_for(path: str, theirs: dict[str, object]) -> dict[str, object]:
         return {"tags": ["x"]}
     if path.endswith("/merge"):
         return {"mergee_id": theirs["contact_id"]}
+    if path.endswith("/revert"):
+        return {"version": 1}
     if "/members" in path:
         return {"contact_ids": [theirs["contact_id"]]}
     resource = path[len(PREFIX) + 1 :].split("/")[0]
@@ -39,6 +41,8 @@ def owned(tenant: Tenant) -> dict[str, object]:
     key = native.post("/keys", json={"scopes": ["read"]}).json()["id"]
     job = native.post("/imports", content=b"phone\n+447700900998\nnope\n",
                       headers={"content-type": "text/csv"}).json()["id"]  # fmt: skip
+    twin = make_contact(native, name="secret twin")
+    merged = native.post(f"/contacts/{contact['id']}/merge", json={"mergee_id": twin["id"]})
     return {
         "contact_id": contact["id"],
         "list_id": list_id,
@@ -46,6 +50,7 @@ def owned(tenant: Tenant) -> dict[str, object]:
         "entry_id": entry.json()["items"][0]["id"],
         "key_id": key,
         "job_id": job,
+        "change_id": int(merged.headers["x-contactbook-change"]),
         "name": "private",
     }
 

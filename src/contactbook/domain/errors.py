@@ -145,6 +145,12 @@ class JobNotFound(NotFound):
     code = "job_not_found"
 
 
+class ChangeNotFound(NotFound):
+    """No such change record (of the kind asked for)."""
+
+    code = "change_not_found"
+
+
 # --- conflicts --------------------------------------------------------------------------------
 
 
@@ -195,6 +201,12 @@ class PreconditionFailed(Conflict):
         # condition has no field.
         self.fields = tuple(fields)
         super().__init__("The resource was changed by someone else; re-read it and retry.")
+
+
+class NotUndoable(Conflict):
+    """The change cannot be undone any more (undone already, or what it touched is gone)."""
+
+    code = "not_undoable"
 
 
 class JobFileMismatch(Conflict):

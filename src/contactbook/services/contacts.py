@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact, ContactInput, Unset, clean_plain_fields
@@ -129,13 +130,15 @@ async def update_contact(
     define_missing_fields: bool = False,
     include: frozenset[str] = DEFAULT_INCLUDE,
     visibility: Visibility = Visibility.ALL,
+    detail: Mapping[str, Any] | None = None,
 ) -> Contact:
     """Change the attributes given in `data`; explicit None clears.
 
     For a full replace (PUT) the caller gives every attribute its API can represent. The
     contact is locked before it is read, so merges (custom values, additional attributes,
     tags, lists) build on the last committed state and concurrent changes are never lost;
-    `condition` (If-Match) is checked against that locked version.
+    `condition` (If-Match) is checked against that locked version. `detail` goes into the
+    write's change record (a revert says which version it went back to).
 
     A contact `visibility` hides is not found, and stays as it is.
 
@@ -146,8 +149,37 @@ async def update_contact(
     await uow.hold_phones([plain.phone])
     current = _shown(await uow.contacts.get(contact_id, frozenset(), lock=True), visibility)
     check_condition(condition, current.version)
-    expected_version = None if condition is None else current.version
     tracking = await track(uow, ctx, [contact_id])
+    expected_version = None if condition is None else current.version
+    await _write(uow, ctx, current, data, plain, define_missing_fields, expected_version)
+    # Records what changed, and moves the version of a contact whose relations alone did.
+    await tracking.finish(detail=detail)
+    return await uow.contacts.get(contact_id, include)
+
+
+async def write_locked(
+    uow: UnitOfWork, ctx: RequestContext, current: Contact, data: ContactInput
+) -> None:
+    """Write `data` to `current` as `update_contact` does, without recording it: for services
+    whose one write changes more than this contact and that record it as a whole (a merge,
+    an undo). The caller has held the phone bucket of any phone `data` gives, locked the
+    contact (`current` is its locked read) and begun tracking it.
+
+    Raises: InvalidInput, DuplicateContact.
+    """
+    await _write(uow, ctx, current, data, _Plain(data, ctx), False, None)
+
+
+async def _write(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    current: Contact,
+    data: ContactInput,
+    plain: _Plain,
+    define_missing_fields: bool,
+    expected_version: int | None,
+) -> None:
+    contact_id = current.id
     prepared = await _prepare(uow, ctx, data, current, define_missing_fields, plain)
     conflicts = await uow.contacts.conflicts(prepared.values, exclude_id=contact_id)
     if conflicts:
@@ -164,9 +196,6 @@ async def update_contact(
     if prepared.tags is not None:
         tags = await uow.tags.ensure(prepared.tags, now)
         await uow.tags.replace_on_contact(contact_id, [tag.id for tag in tags])
-    # Records what changed, and moves the version of a contact whose relations alone did.
-    await tracking.finish()
-    return await uow.contacts.get(contact_id, include)
 
 
 async def delete_contact(

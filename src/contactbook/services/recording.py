@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from contactbook.domain.changes import Action, NewChange, diff, snapshot, with_stoplist
+from contactbook.domain.changes import (
+    INBOXES_FIELD,
+    Action,
+    NewChange,
+    diff,
+    identities,
+    snapshot,
+    with_stoplist,
+)
 from contactbook.domain.clock import utcnow
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import RequestContext
@@ -52,10 +60,12 @@ class Tracking:
         before: Sequence[Contact],
         *,
         stoplist: bool = False,
+        identities: bool = False,
     ) -> None:
         self._uow = uow
         self._ctx = ctx
         self._stoplist = stoplist
+        self._identities = identities
         self._before = {c.id: (c.version, snapshot(c)) for c in before}
         self.contacts = {c.id: c for c in before}
 
@@ -68,10 +78,16 @@ class Tracking:
                 entry = entries.get(c.phone) if c.phone else None
                 channels = [ch.value for ch in entry.channels] if entry is not None else []
                 states[c.id] = with_stoplist(states[c.id], channels)
+        if self._identities:
+            held = await self._uow.inboxes.for_contacts([c.id for c in contacts])
+            for c in contacts:
+                shown = identities(held.get(c.id, []))
+                if shown is not None:
+                    states[c.id][INBOXES_FIELD] = shown
         return states
 
     async def _begin(self) -> Tracking:
-        if self._stoplist:
+        if self._stoplist or self._identities:
             states = await self._states(list(self.contacts.values()))
             self._before = {cid: (self.contacts[cid].version, states[cid]) for cid in states}
         return self
@@ -114,10 +130,17 @@ class Tracking:
 
 
 async def track(
-    uow: UnitOfWork, ctx: RequestContext, contact_ids: Sequence[int], *, stoplist: bool = False
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_ids: Sequence[int],
+    *,
+    stoplist: bool = False,
+    identities: bool = False,
 ) -> Tracking:
     """Begin recording a write to `contact_ids`; call with the contacts locked. With
     `stoplist`, the stop-list channels of each contact's phone are part of what is compared
-    (for writes to the stop list)."""
+    (for writes to the stop list); with `identities`, its channel identities (`inboxes`, for
+    writes that move them: a merge and its undo)."""
     contacts = await uow.contacts.get_many(contact_ids, RECORDED)
-    return await Tracking(uow, ctx, contacts, stoplist=stoplist)._begin()
+    tracking = Tracking(uow, ctx, contacts, stoplist=stoplist, identities=identities)
+    return await tracking._begin()

@@ -3,7 +3,7 @@ with its lists, tags, custom values and channel identities, and is purged after 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,22 +27,40 @@ async def trash_contacts(
     contact_ids: Sequence[int],
     *,
     merged_into: int | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> dict[int, int]:
     """Move the contacts of this account among `contact_ids` to the trash, set-based: each
-    gets a `deleted` record (its identifiers, now free), a trash entry with its relations, and
-    leaves every live table and counter. Ids of nothing or of another account are skipped.
-    Return the record ids by contact.
+    gets a `deleted` record (its identifiers, now free; `detail` what the records say beside
+    them), a trash entry with its relations, and leaves every live table and counter. Ids of
+    nothing or of another account are skipped. Return the record ids by contact.
     """
+    filed = await file_in_trash(uow, ctx, contact_ids, merged_into=merged_into, detail=detail)
+    await uow.contacts.delete_ids(list(filed))
+    return filed
+
+
+async def file_in_trash(
+    uow: UnitOfWork,
+    ctx: RequestContext,
+    contact_ids: Sequence[int],
+    *,
+    merged_into: int | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> dict[int, int]:
+    """The first half of `trash_contacts`: lock the contacts for deletion, record their
+    `deleted` records and copy them whole into the trash, but leave them live; the caller
+    deletes them (`uow.contacts.delete_ids`) in the same transaction. A merge hands the
+    mergee's identities and events to the survivor in between, so the trash keeps the mergee
+    as it was. Return the record ids by contact."""
     ctx.require(KeyScope.WRITE)
     locked = await uow.contacts.lock_for_delete(contact_ids)
     if not locked:
         return {}
-    detail = {"merged_into": merged_into} if merged_into is not None else None
+    if merged_into is not None:
+        detail = {**(detail or {}), "merged_into": merged_into}
     items = [NewChange(c.id, c.version, Action.DELETED, _freed(c), detail) for c in locked]
     change_ids = await record(uow, ctx, items)
-    ids = [c.id for c in locked]
-    await uow.trash.file(ids, utcnow(), merged_into)
-    await uow.contacts.delete_ids(ids)
+    await uow.trash.file([c.id for c in locked], utcnow(), merged_into)
     return {item.contact_id: cid for item, cid in zip(items, change_ids, strict=True)}
 
 

@@ -77,6 +77,33 @@ class ChangeRepository:
             query = query.limit(limit)
         return [_record(row) for row in await self.conn.execute(query)]
 
+    async def above_version(self, contact_id: int, version: int) -> list[ChangeRecord]:
+        """A contact's records of versions above `version`, newest first (what a revert to
+        `version` undoes)."""
+        rows = await self.conn.execute(
+            select(changes)
+            .where(
+                changes.c.account_id == self.account_id,
+                changes.c.contact_id == contact_id,
+                changes.c.version > version,
+            )
+            .order_by(changes.c.id.desc())
+        )
+        return [_record(row) for row in rows]
+
+    async def first_version(self, contact_id: int) -> int | None:
+        """The version of a contact's oldest record (None without records): the earliest
+        state its history can go back to."""
+        # Versions ascend with ids: the oldest record by id, straight off the contact's index.
+        found = await self.conn.execute(
+            select(changes.c.version)
+            .where(changes.c.account_id == self.account_id, changes.c.contact_id == contact_id)
+            .order_by(changes.c.id)
+            .limit(1)
+        )
+        value = found.scalar()
+        return None if value is None else int(value)
+
     async def after(self, contact_ids: Sequence[int], change_id: int) -> list[ChangeRecord]:
         """The records of `contact_ids` made after `change_id`, newest first."""
         found: list[ChangeRecord] = []

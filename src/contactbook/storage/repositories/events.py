@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.events import Event
+from contactbook.storage.backend_sql import one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import events
 
@@ -52,10 +53,17 @@ class EventRepository:
             for row in rows
         ]
 
-    async def move(self, from_contact: int, to_contact: int) -> None:
-        """Give `from_contact`'s events to `to_contact` (merging contacts)."""
-        await self.conn.execute(
-            events.update()
-            .where(events.c.account_id == self.account_id, events.c.contact_id == from_contact)
-            .values(contact_id=to_contact)
+    async def move(
+        self, from_contact: int, to_contact: int, ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """Give `from_contact`'s events (those of `ids` only, when given) to `to_contact`
+        (merging contacts, and undoing a merge); return the ids of those that moved."""
+        where = [events.c.account_id == self.account_id, events.c.contact_id == from_contact]
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(one_of(self.conn, events.c.id, sorted(set(ids))))
+        moved = await self.conn.execute(
+            events.update().where(*where).values(contact_id=to_contact).returning(events.c.id)
         )
+        return sorted(row[0] for row in moved)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contactbook.domain.errors import InboxNotFound
 from contactbook.domain.inboxes import ChannelType, ContactInbox, Inbox
-from contactbook.storage.backend_sql import insert_ignore
+from contactbook.storage.backend_sql import insert_ignore, one_of
 from contactbook.storage.ids import next_id
 from contactbook.storage.tables import contact_inboxes, inboxes
 
@@ -162,13 +162,23 @@ class InboxRepository:
             return None
         return ContactInbox(identity_id, contact_id, inbox, source_id, hmac_verified, now)
 
-    async def move_identities(self, from_contact: int, to_contact: int) -> None:
-        """Give `from_contact`'s identities to `to_contact` (merging contacts)."""
-        await self.conn.execute(
+    async def move_identities(
+        self, from_contact: int, to_contact: int, ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """Give `from_contact`'s identities (those of `ids` only, when given) to `to_contact`
+        (merging contacts, and undoing a merge); return the ids of those that moved."""
+        where = [
+            contact_inboxes.c.account_id == self.account_id,
+            contact_inboxes.c.contact_id == from_contact,
+        ]
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(one_of(self.conn, contact_inboxes.c.id, sorted(set(ids))))
+        moved = await self.conn.execute(
             contact_inboxes.update()
-            .where(
-                contact_inboxes.c.account_id == self.account_id,
-                contact_inboxes.c.contact_id == from_contact,
-            )
+            .where(*where)
             .values(contact_id=to_contact)
+            .returning(contact_inboxes.c.id)
         )
+        return sorted(row[0] for row in moved)

@@ -54,6 +54,7 @@ class TrashedContact:
     deleted_at: datetime
     merged_into: int | None
     deleted_by: Origin | None
+    change_id: int = 0  # its `deleted` record: which deletion filed it
 
 
 class TrashRepository:
@@ -397,4 +398,5 @@ def _trashed(row: Any) -> TrashedContact:
         deleted_at=row.deleted_at,
         merged_into=row.merged_into,
         deleted_by=by,
+        change_id=row.change_id,
     )

@@ -185,6 +185,7 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] =
     domain.StopEntryNotFound: _MISSING,
     domain.InboxNotFound: _MISSING,
     domain.JobNotFound: _MISSING,
+    domain.ChangeNotFound: _MISSING,
     domain.Unauthenticated: _fixed({"error": UNKNOWN_ACCESS}, 401),
     domain.Forbidden: _fixed({"error": NOT_ALLOWED}, 401),
     domain.RateLimited: _too_many,
@@ -196,6 +197,7 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any, Resource], Response]] =
     domain.DuplicateInbox: _unsaved,
     domain.PreconditionFailed: _unsaved,
     domain.JobFileMismatch: _unsaved,
+    domain.NotUndoable: _unsaved,
 }
 
 

@@ -14,6 +14,7 @@ from contactbook.web.dialects.native import (
     tags,
     transfers,
     trash,
+    undo,
 )
 from contactbook.web.dialects.native.openapi import API_KEY, ERRORS
 from contactbook.web.dialects.native.paths import PREFIX
@@ -25,7 +26,7 @@ def router() -> APIRouter:
     """Every native route, under the native prefix."""
     root = APIRouter(prefix=PREFIX)
     # transfers first: its /contacts/export must win over /contacts/{contact_id}
-    modules = (transfers, contacts, history, trash, lists, fields, tags, stoplist, account)
+    modules = (transfers, contacts, history, trash, undo, lists, fields, tags, stoplist, account)
     for module in modules:
         root.include_router(module.router, dependencies=[Security(API_KEY)], responses=ERRORS)
     return root

@@ -30,6 +30,7 @@ from contactbook.web.dialects.native.schemas import (
     TagsIn,
     contact_out,
 )
+from contactbook.web.kit.change_header import documented, with_change
 from contactbook.web.kit.ids import PathId, QueryId
 from contactbook.web.kit.runtime_param import Rt
 from contactbook.web.responses import Json, empty
@@ -192,18 +193,24 @@ async def delete_contact(
             change_id = await erasure.erase_contact(uow, ctx, contact_id, condition=condition)
         else:
             await contacts.delete_contact(uow, ctx, contact_id, condition=condition)
-    return empty(headers=None if change_id is None else {"X-Contactbook-Change": str(change_id)})
+    return with_change(empty(), change_id)
 
 
 @router.post(
-    "/contacts/{contact_id}/merge", response_model=ContactOut, operation_id="MergeContacts"
+    "/contacts/{contact_id}/merge",
+    response_model=ContactOut,
+    operation_id="MergeContacts",
+    responses=documented("The id of the merge's change record."),
 )
 async def merge_contacts(contact_id: PathId, body: MergeIn, ctx: Ctx, rt: Rt) -> Response:
-    """Fold another contact into this one and delete it: this contact's values win, the other
-    fills its blanks; its lists, channel identities and events move here, its tags do not."""
+    """Fold another contact into this one and move it to the trash: this contact's values
+    win, the other fills its blanks; its lists, channel identities and events move here, its
+    tags do not. The merge's change record is named in `X-Contactbook-Change` (the body stays
+    the contact, as every contact route answers it); undo it with
+    `POST /merges/{change_id}/undo`."""
     async with rt.db.unit(ctx) as uow:
-        contact = await merges.merge_contacts(uow, ctx, contact_id, body.mergee_id)
-    return _one(contact)
+        merged = await merges.merge(uow, ctx, contact_id, body.mergee_id)
+    return with_change(_one(merged.contact), merged.change_id)
 
 
 @router.post("/contacts/{contact_id}/tags", response_model=ContactOut, operation_id="TagContact")

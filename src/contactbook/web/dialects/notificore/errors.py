@@ -143,6 +143,7 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
             domain.TagNotFound,
             domain.InboxNotFound,
             domain.JobNotFound,
+            domain.ChangeNotFound,
         ),
         _not_found,
     ),
@@ -150,7 +151,13 @@ ANSWERS_BY_ERROR: dict[type[DomainError], Callable[[Any], Response]] = {
     domain.DuplicateList: _documented(GROUP_EXISTS),
     domain.DuplicateField: _documented("Contact field is already exists"),
     **dict.fromkeys(
-        (domain.DuplicateInbox, domain.PreconditionFailed, domain.JobFileMismatch), _own(409)
+        (
+            domain.DuplicateInbox,
+            domain.PreconditionFailed,
+            domain.JobFileMismatch,
+            domain.NotUndoable,
+        ),
+        _own(409),
     ),
 }
 
