@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from contactbook.cli.failures import reported
+from contactbook.cli.options import DatabaseUrl
 from contactbook.domain.changes import ChangeRecord, shown
 from contactbook.domain.context import RequestContext, Source
 from contactbook.services import accounts, history
@@ -20,14 +21,6 @@ from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate
 from contactbook.storage.uow import Database, UnitOfWork
 
-DatabaseUrl = Annotated[
-    str,
-    typer.Option(
-        "--database-url",
-        envvar="CONTACTBOOK_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://user@host:port/db",
-    ),
-]
 _PAGE = 1000  # the service's page; the command reads as many as --limit asks
 
 

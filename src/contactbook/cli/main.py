@@ -13,6 +13,7 @@ import typer
 
 from contactbook.cli import history, transfer, trash
 from contactbook.cli.failures import fail, reported
+from contactbook.cli.options import AccountId, DatabaseUrl
 from contactbook.domain.context import KeyScope, RequestContext, Source
 from contactbook.domain.errors import Busy
 from contactbook.domain.inboxes import ChannelType, Inbox
@@ -38,16 +39,6 @@ app.command("import")(transfer.import_command)
 app.command("export")(transfer.export_command)
 app.command("history")(history.history_command)
 
-DatabaseUrl = Annotated[
-    str,
-    typer.Option(
-        "--database-url",
-        envvar="CONTACTBOOK_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://user@host:port/db",
-        show_default=True,
-    ),
-]
-AccountId = Annotated[int, typer.Option("--account-id", help="The account's id.")]
 _ATTEMPTS = 4
 
 

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from contactbook.cli.failures import fail, reported
+from contactbook.cli.options import DatabaseUrl
 from contactbook.domain.context import RequestContext, Source
 from contactbook.domain.encodings import DEFAULT_ENCODING, check_encoding
 from contactbook.domain.imports import (
@@ -38,15 +39,6 @@ from contactbook.services.jobs.process_pool import process_pool
 from contactbook.settings import DEFAULT_DATABASE_URL
 from contactbook.storage.migrate import migrate
 from contactbook.storage.uow import Database
-
-DatabaseUrl = Annotated[
-    str,
-    typer.Option(
-        "--database-url",
-        envvar="CONTACTBOOK_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://user@host:port/db",
-    ),
-]
 
 
 def guess_format(path: Path, given: ImportFormat | None) -> ImportFormat:

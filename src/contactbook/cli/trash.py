@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from contactbook.cli.failures import fail, reported
+from contactbook.cli.options import AccountId, DatabaseUrl
 from contactbook.domain.contacts import Contact
 from contactbook.domain.context import RequestContext, Source
 from contactbook.domain.errors import Busy, ContactNotFound, DuplicateContact
@@ -27,15 +28,6 @@ T = TypeVar("T")
 
 app = typer.Typer(help="List and restore deleted contacts.", no_args_is_help=True)
 
-DatabaseUrl = Annotated[
-    str,
-    typer.Option(
-        "--database-url",
-        envvar="CONTACTBOOK_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://user@host:port/db",
-    ),
-]
-AccountId = Annotated[int, typer.Option("--account-id", help="The account's id.")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON, as the native API answers.")]
 _PAGE = 1000  # the service's page; the command reads as many as --limit asks
 _ATTEMPTS = 4

@@ -18,8 +18,6 @@ from contactbook.storage.repositories.contacts import DEFAULT_INCLUDE
 from contactbook.storage.repositories.trash import TrashedContact, purge_expired
 from contactbook.storage.uow import UnitOfWork
 
-DEFAULT_TRASH_DAYS = 30
-
 
 async def trash_contacts(
     uow: UnitOfWork,
